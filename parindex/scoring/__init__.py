@@ -1,0 +1,1 @@
+"""The scoring engine: pure Python, no Django. See docs/architecture.md."""
