@@ -1,0 +1,11 @@
+"""Top-level URLs: each app mounts its own."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("parindex.web.urls")),
+    path("tai-khoan/", include("parindex.accounts.urls")),
+    path("don-vi/", include("parindex.units.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

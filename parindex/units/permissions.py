@@ -1,0 +1,61 @@
+"""Who may see and change units. Views, exports and the API all use these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from parindex.accounts.permissions import ensure, grants, is_admin, organiser_ids
+from parindex.accounts.roles import Role
+
+from .models import Unit, UnitQuerySet
+
+# Roles held in an organising body that see its whole registry.
+_REGISTRY_READERS = (Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER)
+
+
+def units_visible_to(user: Any) -> UnitQuerySet:
+    """Admin: all. Organiser side: its own body and its registry. Unit side: its own unit."""
+    qs: UnitQuerySet = Unit.objects.all()
+    if is_admin(user):
+        return qs
+    own: set[int] = set()
+    registries: set[int] = set()
+    for g in grants(user):
+        if g.unit_id is None:
+            continue
+        own.add(g.unit_id)
+        if g.is_organiser_unit and g.role in _REGISTRY_READERS:
+            registries.add(g.unit_id)
+    if not own:
+        return qs.none()
+    return qs.filter(Q(pk__in=own) | Q(organiser_id__in=registries))
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    return units_visible_to(user).filter(pk=unit.pk).exists()
+
+
+def can_manage_units(user: Any, organiser: Unit | None = None) -> bool:
+    """Create, edit, import units: admin, or the organiser's secretariat for its registry."""
+    if is_admin(user):
+        return True
+    mine = organiser_ids(user)
+    if organiser is None:
+        return bool(mine)
+    return organiser.pk in mine
+
+
+def can_change_unit(user: Any, unit: Unit) -> bool:
+    if is_admin(user):
+        return True
+    return unit.organiser_id is not None and unit.organiser_id in organiser_ids(user)
+
+
+def ensure_can_manage_units(user: Any, organiser: Unit | None = None) -> None:
+    ensure(can_manage_units(user, organiser), "Bạn không có quyền quản lý danh sách đơn vị.")
+
+
+def ensure_can_change_unit(user: Any, unit: Unit) -> None:
+    ensure(can_change_unit(user, unit), f"Bạn không có quyền sửa đơn vị {unit.name}.")

@@ -1,0 +1,58 @@
+"""The navigation menu by role: one table, read by the context processor and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from parindex.accounts.permissions import roles_of
+from parindex.accounts.roles import Role
+
+ALL = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    icon: str = ""
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("Trang chủ", "web:home", ALL),
+    NavItem("Đơn vị", "units:list", ALL - {Role.OFFICER}),
+    NavItem(
+        "Bộ tiêu chí",
+        "frameworks:list",
+        frozenset(
+            {
+                Role.ADMIN,
+                Role.ORGANISER,
+                Role.CHAIRMAN,
+                Role.COUNCIL,
+                Role.OBSERVER,
+                Role.HEAD,
+                Role.FOCAL,
+            }
+        ),
+    ),
+    NavItem("Tài khoản", "accounts:user_list", frozenset({Role.ADMIN, Role.ORGANISER})),
+)
+
+
+def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    roles = roles_of(user)
+    items: list[dict[str, Any]] = []
+    for item in NAV:
+        if not roles & item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the page belongs to an app not installed in this deployment
+        active = url == current_path if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
