@@ -24,8 +24,7 @@ def test_scoring_imports_no_django() -> None:
                 names = [node.module]
             if any(
                 n == "django"
-                or (n.startswith(("django.", "parindex."))
-                and not n.startswith("parindex.scoring"))
+                or (n.startswith(("django.", "parindex.")) and not n.startswith("parindex.scoring"))
                 for n in names
             ):
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
