@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "parindex.core",
     "parindex.accounts",
     "parindex.units",
+    "parindex.frameworks",
+    "parindex.campaigns",
     "parindex.web",
 ]
 
