@@ -167,9 +167,6 @@ class PhaseException(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=True)
 
-    def __str__(self) -> str:
-        return f"{self.unit} — {self.phase} — đến {self.until:%d/%m/%Y}"
-
     class Meta:
         verbose_name = "gia hạn cho đơn vị"
         verbose_name_plural = "gia hạn cho đơn vị"
@@ -178,6 +175,9 @@ class PhaseException(models.Model):
                 fields=["phase", "unit"], condition=Q(is_active=True), name="one_active_exception"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.phase} — đến {self.until:%d/%m/%Y}"
 
 
 class NotApplicableDeclaration(models.Model):
@@ -194,9 +194,6 @@ class NotApplicableDeclaration(models.Model):
     )
     declared_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self) -> str:
-        return f"{self.node_code} không áp dụng — {self.campaign}"
-
     class Meta:
         verbose_name = "tiêu chí không áp dụng trong đợt"
         verbose_name_plural = "tiêu chí không áp dụng trong đợt"
@@ -205,6 +202,9 @@ class NotApplicableDeclaration(models.Model):
                 fields=["campaign", "framework", "node_code"], name="na_declaration_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.node_code} không áp dụng — {self.campaign}"
 
 
 class TaskStatus(models.TextChoices):

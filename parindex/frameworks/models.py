@@ -164,13 +164,13 @@ class DraftInvitation(models.Model):
     invited_at = models.DateTimeField(auto_now_add=True)
     closes_on = models.DateField("hạn góp ý", null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.unit} — {self.framework}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["framework", "unit"], name="draft_invitation_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.framework}"
 
 
 class DraftComment(models.Model):
@@ -191,9 +191,9 @@ class DraftComment(models.Model):
     )
     response = models.TextField("ý kiến tiếp thu, giải trình", blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.node_code or 'chung'}: {self.text[:60]}"
-
     class Meta:
         ordering = ["framework_id", "node_code", "created_at"]
         indexes = [models.Index(fields=["framework", "node_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.node_code or 'chung'}: {self.text[:60]}"

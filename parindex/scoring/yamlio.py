@@ -404,7 +404,10 @@ def _is_printable(ch: str) -> bool:
     )
 
 
-def _double_quoted(text: str) -> str:
+_EXCEL_ESCAPE = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+
+
+def _double_quoted(text: str, *, excel: bool = False) -> str:
     out = ['"']
     for ch in text:
         if ch in _ESCAPES:
@@ -418,11 +421,16 @@ def _double_quoted(text: str) -> str:
         else:
             out.append(f"\\U{ord(ch):08X}")
     out.append('"')
-    return "".join(out)
+    result = "".join(out)
+    if excel:  # Excel would read "_x0041_" in a cell as "A": write the "_" as an escape
+        result = _EXCEL_ESCAPE.sub(r"\\x5F", result)
+    return result
 
 
-def _plain_ok(text: str, *, flow: bool) -> bool:
+def _plain_ok(text: str, *, flow: bool, excel: bool = False) -> bool:
     if flow and not _FLOW_PLAIN.match(text):
+        return False
+    if excel and _EXCEL_ESCAPE.search(text):
         return False
     if not text or _PLAIN_FORBIDDEN.search(text) or _NUMERIC_START.match(text):
         return False
@@ -436,13 +444,13 @@ def _plain_ok(text: str, *, flow: bool) -> bool:
     return _resolves_to_str(text)
 
 
-def _string_scalar(text: str, *, flow: bool, quote: bool = False) -> str:
-    if not quote and _plain_ok(text, flow=flow):
+def _string_scalar(text: str, *, flow: bool, quote: bool = False, excel: bool = False) -> str:
+    if not quote and _plain_ok(text, flow=flow, excel=excel):
         return text
-    return _double_quoted(text)
+    return _double_quoted(text, excel=excel)
 
 
-def _scalar(value: Any, *, flow: bool, quote: bool = False) -> str:
+def _scalar(value: Any, *, flow: bool, quote: bool = False, excel: bool = False) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -458,15 +466,16 @@ def _scalar(value: Any, *, flow: bool, quote: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return _string_scalar(value, flow=flow, quote=quote)
+        return _string_scalar(value, flow=flow, quote=quote, excel=excel)
     raise ValueError(f"không ghi được giá trị kiểu {type(value).__name__} ra YAML")
 
 
-def _key_text_out(key: Any, *, flow: bool) -> str:
+def _key_text_out(key: Any, *, flow: bool, excel: bool = False) -> str:
     if isinstance(key, str):
         if len(key) > 1000:
             raise ValueError("khóa quá dài (hơn 1000 ký tự)")
-        return _string_scalar(key, flow=flow, quote=bool(_CODE_LIKE_KEY.match(key)))
+        quote = bool(_CODE_LIKE_KEY.match(key))
+        return _string_scalar(key, flow=flow, quote=quote, excel=excel)
     if isinstance(key, (Mapping, list, tuple)):
         raise ValueError("khóa của một mục không thể là danh sách hay mục con")
     return _scalar(key, flow=flow)
@@ -500,24 +509,27 @@ def _flowable(value: Any) -> bool:
     return all(_is_scalar(v) or (isinstance(v, (list, tuple)) and _flowable(v)) for v in value)
 
 
-def _flow(value: Any, parent: str | None) -> str:
+def _flow(value: Any, parent: str | None, excel: bool = False) -> str:
     if isinstance(value, Mapping):
         parts = [
-            f"{_key_text_out(k, flow=True)}: "
-            f"{_flow(v, k if isinstance(k, str) else None)}"
+            f"{_key_text_out(k, flow=True, excel=excel)}: "
+            f"{_flow(v, k if isinstance(k, str) else None, excel)}"
             for k, v in _ordered_items(value, parent)
         ]
         return "{" + ", ".join(parts) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_flow(v, parent) for v in value) + "]"
-    return _scalar(value, flow=True, quote=parent in _CODE_KEYS and isinstance(value, str))
+        return "[" + ", ".join(_flow(v, parent, excel) for v in value) + "]"
+    quote = parent in _CODE_KEYS and isinstance(value, str)
+    return _scalar(value, flow=True, quote=quote, excel=excel)
 
 
-def dump_flow(value: Any, *, parent: str | None = None) -> str:
+def dump_flow(value: Any, *, parent: str | None = None, excel: bool = False) -> str:
     """One value as single-line YAML flow text, e.g. ``{yes_no: "Có kế hoạch"}``. Reading the
     text with :func:`load_flow_text` gives the value back exactly. ``parent`` is the key the
-    value sits under (it chooses the key order, e.g. ``"rule"``)."""
-    return _flow(value, parent)
+    value sits under (it chooses the key order, e.g. ``"rule"``). With ``excel``, text that a
+    spreadsheet cell would alter (``_x0041_``) is escaped; the text never holds a line break
+    or a control character, so it can go into a cell as it is."""
+    return _flow(value, parent, excel)
 
 
 def _literal_ok(text: str) -> bool:
