@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "parindex.units",
     "parindex.frameworks",
     "parindex.campaigns",
+    "parindex.assessments",
+    "parindex.evidence",
     "parindex.web",
 ]
 
