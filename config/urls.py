@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("parindex.web.urls")),
     path("tai-khoan/", include("parindex.accounts.urls")),
     path("don-vi/", include("parindex.units.urls")),
+    path("dot-danh-gia/", include("parindex.campaigns.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -3,22 +3,61 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from parindex.core.text import fold, nfc
+
 from .roles import Role
+from .usernames import RULE_TEXT, validate_username
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def search(self, query: str) -> UserQuerySet:
+        """Match name, username or unit (name or code), without diacritics: every word must
+        match somewhere ('lan son linh' finds Nguyễn Thị Lan of Sơn Lĩnh)."""
+        words = fold(query).split()
+        if not words:
+            return self
+        condition = Q()
+        for word in words:
+            in_unit = Membership.objects.filter(
+                Q(unit__name_folded__contains=word) | Q(unit__code__icontains=word)
+            ).values("user_id")
+            condition &= (
+                Q(full_name_folded__contains=word) | Q(username__icontains=word) | Q(pk__in=in_unit)
+            )
+        return self.filter(condition)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
     """A person. Many commune officers have no e-mail: the organiser sets their password."""
 
+    username = models.CharField(
+        "tên đăng nhập",
+        max_length=150,
+        unique=True,
+        validators=[validate_username],
+        help_text=RULE_TEXT,
+        error_messages={"unique": "Tên đăng nhập này đã được dùng."},
+    )
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    full_name_folded = models.CharField(max_length=150, editable=False, blank=True, db_index=True)
     position = models.CharField("chức vụ", max_length=150, blank=True)
     phone = models.CharField("điện thoại", max_length=32, blank=True)
     must_change_password = models.BooleanField("phải đổi mật khẩu", default=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "người dùng"
@@ -26,6 +65,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_name = nfc(self.full_name)
+        self.full_name_folded = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.get_username()
@@ -41,7 +88,15 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
-    """A role a user holds in a unit (or, for the system administrator, in no unit)."""
+    """A role a user holds in a unit (or, for the system administrator, in no unit).
+
+    Lasting when it has no dates; otherwise valid from/to the given days. Revoking keeps the
+    row (``is_active`` false, ``revoked_at``) so the history stays readable.
+
+    Campaigns: a membership may later be limited to one campaign (a nullable ``campaign``
+    foreign key, null meaning "every campaign"); it is added together with the campaigns app,
+    and ``grants()`` in permissions.py will then carry the campaign id.
+    """
 
     user = models.ForeignKey(
         User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships"
@@ -65,6 +120,23 @@ class Membership(models.Model):
     valid_to = models.DateField("đến ngày", null=True, blank=True)
     is_active = models.BooleanField("đang hiệu lực", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người giao",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thu hồi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -77,6 +149,12 @@ class Membership(models.Model):
                 name="membership_unit_required",
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_valid_range",
+            ),
             models.UniqueConstraint(
                 fields=["user", "unit", "role"],
                 condition=Q(is_active=True),
@@ -87,3 +165,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.unit.name if self.unit_id else "toàn hệ thống"
         return f"{self.user} — {self.get_role_display()} — {where}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return (
+            self.is_active
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+        )

@@ -5,3 +5,11 @@ class CampaignsConfig(AppConfig):
     name = "parindex.campaigns"
     label = "campaigns"
     verbose_name = "Đợt xác định chỉ số"
+
+    def ready(self) -> None:
+        from parindex.web.panels import PANEL_HOOKS
+
+        from .panels import campaign_panel
+
+        if campaign_panel not in PANEL_HOOKS:
+            PANEL_HOOKS.append(campaign_panel)

@@ -8,6 +8,8 @@ task table (the campaign's own, and each assessed unit's internal plan).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -40,12 +42,14 @@ class Campaign(models.Model):
         choices=CampaignStatus.choices,
         default=CampaignStatus.PREPARING,
     )
-    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField("mở lúc", null=True, blank=True)
+    closed_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "đợt xác định chỉ số"
@@ -56,17 +60,41 @@ class Campaign(models.Model):
                 condition=Q(status__in=["preparing", "open", "closed"]),
                 name="campaign_status_known",
             ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="campaign_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status == CampaignStatus.PREPARING
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
+
+    @property
+    def last_day(self) -> date:
+        """The day units must still exist on to be assessed: the period's end, or 31/12."""
+        return self.period_end or date(self.year, 12, 31)
 
 
 class RankingGroup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
     code = models.SlugField("mã nhóm", max_length=64)
     name = models.CharField("tên nhóm", max_length=255)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField("thứ tự", default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "nhóm xếp hạng"
@@ -87,9 +115,16 @@ class AssessedUnit(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assessments_in")
     group = models.ForeignKey(RankingGroup, on_delete=models.PROTECT, related_name="members")
     framework = models.ForeignKey(
-        "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="assessed_units"
+        "frameworks.FrameworkVersion",
+        verbose_name="bộ tiêu chí áp dụng",
+        on_delete=models.PROTECT,
+        related_name="assessed_units",
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "đơn vị được đánh giá"
@@ -132,14 +167,14 @@ class Phase(models.Model):
     state = models.CharField(
         "tình trạng", max_length=12, choices=PhaseState.choices, default=PhaseState.NOT_OPENED
     )
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField("mở lúc", null=True, blank=True)
+    closed_at = models.DateTimeField("đóng lúc", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "giai đoạn"
         verbose_name_plural = "giai đoạn"
-        ordering = ["campaign_id", "starts_on", "id"]
+        ordering = ["campaign_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind"], name="phase_once_per_campaign"),
             models.CheckConstraint(
@@ -147,6 +182,10 @@ class Phase(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(deadline__gte=models.F("starts_on")),
                 name="phase_deadline_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["not_opened", "open", "closed"]),
+                name="phase_state_known",
             ),
         ]
 
@@ -165,7 +204,11 @@ class PhaseException(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField("đang hiệu lực", default=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "gia hạn cho đơn vị"
@@ -188,23 +231,38 @@ class NotApplicableDeclaration(models.Model):
         "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="+"
     )
     node_code = models.CharField("tiêu chí", max_length=32)
+    node_name = models.TextField("tên tiêu chí", blank=True)
+    source = models.CharField("nguồn điểm", max_length=16, blank=True)
     reason = models.TextField("lý do")
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     declared_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField("đang hiệu lực", default=True)
+    withdrawn_at = models.DateTimeField("rút lại lúc", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "tiêu chí không áp dụng trong đợt"
         verbose_name_plural = "tiêu chí không áp dụng trong đợt"
+        ordering = ["campaign_id", "framework_id", "node_code", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "framework", "node_code"], name="na_declaration_unique"
+                fields=["campaign", "framework", "node_code"],
+                condition=Q(is_active=True),
+                name="na_declaration_unique_active",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.node_code} không áp dụng — {self.campaign}"
+
+    @property
+    def source_label(self) -> str:
+        labels = {"survey": "Điều tra xã hội học", "organiser": "Cơ quan tổ chức cung cấp"}
+        return ", ".join(labels.get(s, s) for s in self.source.split(",") if s)
 
 
 class TaskStatus(models.TextChoices):
@@ -231,9 +289,13 @@ class PlanTask(models.Model):
     phase = models.CharField(
         "thuộc giai đoạn", max_length=16, choices=PhaseKind.choices, blank=True
     )
-    lead_units = models.ManyToManyField("units.Unit", blank=True, related_name="+")
+    lead_units = models.ManyToManyField(
+        "units.Unit", verbose_name="chủ trì", blank=True, related_name="+"
+    )
     lead_text = models.CharField("chủ trì (ghi khác)", max_length=255, blank=True)
-    co_units = models.ManyToManyField("units.Unit", blank=True, related_name="+")
+    co_units = models.ManyToManyField(
+        "units.Unit", verbose_name="phối hợp", blank=True, related_name="+"
+    )
     co_text = models.CharField(
         "phối hợp (ghi khác)",
         max_length=255,
@@ -246,11 +308,28 @@ class PlanTask(models.Model):
     done_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     notes = models.TextField("ghi chú", blank=True)
     version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "nhiệm vụ trong kế hoạch"
         verbose_name_plural = "nhiệm vụ trong kế hoạch"
         ordering = ["campaign_id", "owner_unit_id", "position", "id"]
+        indexes = [models.Index(fields=["campaign", "owner_unit", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress", "done", "cancelled"]),
+                name="plan_task_status_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title[:80]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+    def is_overdue_on(self, day: date) -> bool:
+        """Due before ``day`` and neither done nor cancelled."""
+        return self.due_on is not None and self.due_on < day and not self.is_finished

@@ -151,8 +151,9 @@ class YamlLoader(_BaseLoader):  # type: ignore[valid-type,misc]
                 try:
                     hash(key)
                 except TypeError:
-                    raise _LoadProblem("khóa của một mục không thể là danh sách hay mục con",
-                                       key_node) from None
+                    raise _LoadProblem(
+                        "khóa của một mục không thể là danh sách hay mục con", key_node
+                    ) from None
                 # 1, 1.0, true (and 2.1, 2.10) are one key in a mapping: report, never merge
                 if key in seen:
                     self.duplicate_keys.append((_key_text(key_node), key_node, seen[key]))
@@ -170,9 +171,7 @@ def _key_text(node: Node) -> str:
 YamlLoader.add_constructor(_INT_TAG, YamlLoader.construct_exact_int)
 YamlLoader.add_constructor(_FLOAT_TAG, YamlLoader.construct_exact_float)
 YamlLoader.add_constructor(_STR_TAG, YamlLoader.construct_nfc_str)
-YamlLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", YamlLoader.construct_checked_timestamp
-)
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", YamlLoader.construct_checked_timestamp)
 for _tag in ("binary", "set", "omap", "pairs"):
     YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", YamlLoader.construct_unsupported)
 YamlLoader.add_constructor(None, YamlLoader.construct_unsupported)
@@ -181,13 +180,17 @@ YamlLoader.add_implicit_resolver(_FLOAT_TAG, _EXTRA_FLOAT, list("-+0123456789.")
 
 # English messages of PyYAML / libyaml, and what to tell the user instead.
 _SYNTAX_MESSAGES: list[tuple[str, str]] = [
-    ("mapping values are not allowed",
-     "dấu hai chấm không được đứng ở đây (văn bản có \": \" phải đặt trong ngoặc kép, "
-     "hoặc thụt lề sai)"),
+    (
+        "mapping values are not allowed",
+        'dấu hai chấm không được đứng ở đây (văn bản có ": " phải đặt trong ngoặc kép, '
+        "hoặc thụt lề sai)",
+    ),
     ("could not find expected ':'", "thiếu dấu hai chấm sau khóa"),
-    ("cannot start any token",
-     "ký tự không được đứng ở đầu một giá trị (thụt lề bằng phím Tab? hãy dùng dấu cách; "
-     "văn bản bắt đầu bằng @ hoặc ` phải đặt trong ngoặc kép)"),
+    (
+        "cannot start any token",
+        "ký tự không được đứng ở đầu một giá trị (thụt lề bằng phím Tab? hãy dùng dấu cách; "
+        "văn bản bắt đầu bằng @ hoặc ` phải đặt trong ngoặc kép)",
+    ),
     ("found unexpected end of stream", "tệp kết thúc khi chuỗi trong ngoặc chưa được đóng"),
     ("found undefined alias", "bí danh (*...) chưa được định nghĩa"),
     ("found unknown escape character", "ký tự thoát (\\...) không hợp lệ trong chuỗi"),
@@ -195,9 +198,10 @@ _SYNTAX_MESSAGES: list[tuple[str, str]] = [
     ("expected a single document", "tệp chỉ được chứa một tài liệu YAML"),
     ("but found another document", "tệp chỉ được chứa một tài liệu YAML"),
     ("expected ',' or ']'", "thiếu dấu phẩy hoặc dấu ] trong danh sách [...]"),
-    ("expected ',' or '}'",
-     "thiếu dấu phẩy hoặc dấu } trong mục {...} (văn bản có dấu phẩy phải đặt trong "
-     "ngoặc kép)"),
+    (
+        "expected ',' or '}'",
+        "thiếu dấu phẩy hoặc dấu } trong mục {...} (văn bản có dấu phẩy phải đặt trong ngoặc kép)",
+    ),
     ("did not find expected key", "thụt lề không khớp hoặc thiếu khóa"),
     ("expected <block end>", "thụt lề không khớp"),
     ("did not find expected '-' indicator", "thụt lề không khớp trong danh sách"),
@@ -265,7 +269,7 @@ def load_yaml_text(text: str, *, filename: str) -> Any:
         problems = [
             Problem(
                 filename,
-                f"khóa \"{key}\" bị lặp lại trong cùng một mục "
+                f'khóa "{key}" bị lặp lại trong cùng một mục '
                 f"(trùng với khóa ở dòng {first.start_mark.line + 1})",
                 where=_mark_where(node.start_mark),
             )
@@ -294,8 +298,13 @@ def read_text_file(path: str | Path, *, filename: str | None = None) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         raise ProblemsError(
-            [Problem(name, "tệp không phải văn bản UTF-8 (hãy lưu lại với mã hóa UTF-8)",
-                     where=f"dòng {line}")]
+            [
+                Problem(
+                    name,
+                    "tệp không phải văn bản UTF-8 (hãy lưu lại với mã hóa UTF-8)",
+                    where=f"dòng {line}",
+                )
+            ]
         ) from None
 
 
@@ -312,10 +321,17 @@ def load_flow_text(text: str, *, filename: str, where: str | None = None) -> Any
         return load_yaml_text(text, filename=filename)
     except ProblemsError as exc:
         problems = []
+        line_count = len(text.rstrip("\n").split("\n"))
         for p in exc.problems:
             place = p.where
+            inner = p.where
+            found = re.fullmatch(r"dòng (\d+), cột \d+", inner or "")
+            if found and int(found.group(1)) > line_count:
+                inner = "cuối ô"  # the parser reached the end of the text
+            elif found and line_count == 1:
+                inner = (inner or "").split(", ")[1]
             if where is not None:
-                place = f"{where} (trong ô: {p.where})" if p.where else where
+                place = f"{where} (trong ô: {inner})" if inner else where
             problems.append(Problem(p.file, p.message, p.node, place, p.severity))
         raise ProblemsError(problems) from None
 
@@ -325,12 +341,38 @@ def load_flow_text(text: str, *, filename: str, where: str | None = None) -> Any
 # --------------------------------------------------------------------------------------------
 
 TOP_KEY_ORDER: tuple[str, ...] = (
-    "format", "framework", "unit", "code", "name", "year", "respondent_group", "applies_to",
-    "issued_by", "scale", "decimals", "bands", "questionnaires", "questions", "nodes", "values",
+    "format",
+    "framework",
+    "unit",
+    "code",
+    "name",
+    "year",
+    "respondent_group",
+    "applies_to",
+    "issued_by",
+    "scale",
+    "decimals",
+    "bands",
+    "questionnaires",
+    "questions",
+    "nodes",
+    "values",
 )
 NODE_KEY_ORDER: tuple[str, ...] = (
-    "code", "name", "kind", "max", "capped", "source", "evidence", "evidence_hint", "guidance",
-    "owner_hint", "applies_to", "may_not_apply", "rule", "children",
+    "code",
+    "name",
+    "kind",
+    "max",
+    "capped",
+    "source",
+    "evidence",
+    "evidence_hint",
+    "guidance",
+    "owner_hint",
+    "applies_to",
+    "may_not_apply",
+    "rule",
+    "children",
 )
 _QUESTIONNAIRE_ORDER = ("format", "code", "name", "respondent_group", "scale", "questions")
 _RULE_ORDER = ("manual", "yes_no", "checklist", "survey", "inputs", "cases")
@@ -370,9 +412,21 @@ _LITERAL_FORBIDDEN = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
 )
 _ESCAPES = {
-    "\0": "\\0", "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\x0b": "\\v",
-    "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
-    "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P",
+    "\0": "\\0",
+    "\x07": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\x85": "\\N",
+    "\xa0": "\\_",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
 }
 
 _analyser = Emitter(io.StringIO(), allow_unicode=True)
@@ -481,12 +535,30 @@ def _key_text_out(key: Any, *, flow: bool, excel: bool = False) -> str:
     return _scalar(key, flow=flow)
 
 
+_DIGIT_RUNS = re.compile(r"([0-9]{1,30})")
+
+
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that puts "1.9" before "1.10" (node codes as keys of a facts file)."""
+    return tuple(
+        (0, int(part), "") if _DIGIT_RUNS.fullmatch(part) else (1, 0, part)
+        for part in _DIGIT_RUNS.split(text)
+        if part
+    )
+
+
 def _sort_key(order: tuple[str, ...]) -> Any:
-    def key(item: tuple[Any, Any]) -> tuple[int, int, str, str]:
+    """Known keys in ``order``, then the others by type, then by value (numbers) or in natural
+    order of their text."""
+
+    def key(item: tuple[Any, Any]) -> tuple[Any, ...]:
         k = item[0]
         if isinstance(k, str) and k in order:
-            return (0, order.index(k), "", "")
-        return (1, 0, type(k).__name__, str(k))
+            return (0, order.index(k), "", Decimal(0), (), "")
+        number = k if isinstance(k, Decimal) and k.is_finite() else Decimal(0)
+        text = _key_text_out(k, flow=True)
+        natural = _natural(k) if isinstance(k, str) else ()
+        return (1, 0, type(k).__name__, number, natural, text)
 
     return key
 
@@ -503,10 +575,10 @@ def _is_scalar(value: Any) -> bool:
 def _flowable(value: Any) -> bool:
     """Scalars, lists of scalars, and mappings of flowable values (no list of mappings)."""
     if _is_scalar(value):
-        return True
+        return not (isinstance(value, str) and "\n" in value)  # keep text blocks readable
     if isinstance(value, Mapping):
         return all(_flowable(v) for v in value.values())
-    return all(_is_scalar(v) or (isinstance(v, (list, tuple)) and _flowable(v)) for v in value)
+    return all((_is_scalar(v) or isinstance(v, (list, tuple))) and _flowable(v) for v in value)
 
 
 def _flow(value: Any, parent: str | None, excel: bool = False) -> str:
@@ -569,8 +641,13 @@ class _Writer:
                 return text
         return None
 
-    def mapping(self, mapping: Mapping[Any, Any], parent: str | None, indent: int,
-                first_prefix: str | None = None) -> None:
+    def mapping(
+        self,
+        mapping: Mapping[Any, Any],
+        parent: str | None,
+        indent: int,
+        first_prefix: str | None = None,
+    ) -> None:
         pad = " " * indent
         for i, (key, value) in enumerate(_ordered_items(mapping, parent)):
             prefix = first_prefix if (i == 0 and first_prefix is not None) else pad
@@ -578,8 +655,7 @@ class _Writer:
             child_parent = key if isinstance(key, str) else None
             self.entry(f"{prefix}{key_out}:", value, child_parent, indent, item=False)
 
-    def entry(self, head: str, value: Any, parent: str | None, indent: int, *,
-              item: bool) -> None:
+    def entry(self, head: str, value: Any, parent: str | None, indent: int, *, item: bool) -> None:
         """Write ``head`` (``key:``, or ``-`` when ``item``) then ``value``; ``indent`` is the
         column of the key or dash."""
         inline = self.value_inline(value, parent, indent + len(head) + 1)

@@ -47,15 +47,57 @@ def can_manage_units(user: Any, organiser: Unit | None = None) -> bool:
     return organiser.pk in mine
 
 
+def organisers_managed_by(user: Any) -> UnitQuerySet:
+    """Registries the user may add units to: every organising body for the admin."""
+    qs: UnitQuerySet = Unit.objects.filter(is_organiser=True)
+    if is_admin(user):
+        return qs
+    return qs.filter(pk__in=organiser_ids(user))
+
+
+def can_create_unit(user: Any, organiser: Unit | None) -> bool:
+    """Add a unit to ``organiser``'s registry; a unit outside every registry: admin only."""
+    if is_admin(user):
+        return True
+    return organiser is not None and organiser.pk in organiser_ids(user)
+
+
+def can_import_units(user: Any, organiser: Unit | None) -> bool:
+    """Import a file into ``organiser``'s registry (creating and updating its units)."""
+    return can_create_unit(user, organiser)
+
+
 def can_change_unit(user: Any, unit: Unit) -> bool:
     if is_admin(user):
         return True
     return unit.organiser_id is not None and unit.organiser_id in organiser_ids(user)
 
 
+def can_mark_organiser(user: Any) -> bool:
+    """Making a unit an organising body lets its staff read a registry: admin only."""
+    return is_admin(user)
+
+
 def ensure_can_manage_units(user: Any, organiser: Unit | None = None) -> None:
     ensure(can_manage_units(user, organiser), "Bạn không có quyền quản lý danh sách đơn vị.")
 
 
+def ensure_can_create_unit(user: Any, organiser: Unit | None) -> None:
+    where = f" vào danh sách của {organiser.name}" if organiser is not None else ""
+    ensure(can_create_unit(user, organiser), f"Bạn không có quyền thêm đơn vị{where}.")
+
+
+def ensure_can_import_units(user: Any, organiser: Unit | None) -> None:
+    where = f" vào danh sách của {organiser.name}" if organiser is not None else ""
+    ensure(can_import_units(user, organiser), f"Bạn không có quyền nhập đơn vị{where}.")
+
+
 def ensure_can_change_unit(user: Any, unit: Unit) -> None:
     ensure(can_change_unit(user, unit), f"Bạn không có quyền sửa đơn vị {unit.name}.")
+
+
+def ensure_can_mark_organiser(user: Any) -> None:
+    ensure(
+        can_mark_organiser(user),
+        "Chỉ quản trị hệ thống được đặt một đơn vị làm cơ quan tổ chức đánh giá.",
+    )

@@ -1,24 +1,358 @@
-"""Unit pages: list with search, detail."""
+"""Unit pages: list (search, filters, Vietnamese order), detail, create, edit, import, export.
+
+Every page reads through ``permissions``/``selectors`` and writes through ``services``.
+"""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .permissions import units_visible_to
+from parindex.core.errors import ConflictError, ServiceError
+
+from . import services
+from .forms import ImportUploadForm, UnitFilterForm, UnitForm
+from .importing import ImportPreview
+from .models import Unit
+from .permissions import (
+    can_change_unit,
+    can_manage_units,
+    ensure_can_change_unit,
+    units_visible_to,
+)
+from .selectors import (
+    ordered_ids,
+    sorted_units,
+    unit_get,
+    unit_list,
+    units_by_ids,
+)
+
+PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_DIR = "tmp/unit-imports"
+IMPORT_SALT = "parindex.units.import"
+IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filtered(request: HttpRequest) -> tuple[UnitFilterForm, Any]:
+    form = UnitFilterForm(request.GET or None, user=request.user)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    qs = unit_list(
+        user=request.user,
+        query=data.get("q") or "",
+        kind=data.get("loai") or "",
+        validity=data.get("hieu_luc") or "",
+        on=data.get("ngay"),
+        organiser_code=data.get("to_chuc") or "",
+    )
+    return form, qs
+
+
+def _querystring(request: HttpRequest, **changes: Any) -> str:
+    params = {k: v for k, v in request.GET.items() if v}
+    params.update(changes)
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    units = units_visible_to(request.user).search(query).select_related("parent")
-    return render(request, "units/list.html", {"units": units, "q": query})
+@require_GET
+def unit_list_view(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    paginator = Paginator(ordered_ids(qs), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("trang"))
+    context = {
+        "filter_form": form,
+        "page": page,
+        "units": units_by_ids(list(page.object_list)),
+        "total": paginator.count,
+        "can_manage": can_manage_units(request.user),
+        "today": timezone.localdate(),
+        "export_query": _querystring(request, trang=""),
+        "page_query": _querystring(request, trang=""),
+    }
+    return render(request, "units/list.html", context)
 
 
 @login_required
+@require_GET
+def unit_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on screen (all pages), as a re-importable .xlsx file."""
+    _form, qs = _filtered(request)
+    units = sorted_units(qs.select_related("parent").prefetch_related("successors"))
+    data = services.unit_export_xlsx(units=units)
+    return _xlsx_response(data, f"don-vi-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def unit_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx_response(services.unit_import_template_xlsx(), "mau-nhap-don-vi.xlsx")
+
+
+@login_required
+@require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = units_visible_to(request.user).filter(code=code).select_related("parent").first()
+    unit = unit_get(user=request.user, code=code)
     if unit is None:
         raise Http404("Không tìm thấy đơn vị")
-    return render(request, "units/detail.html", {"unit": unit})
+    visible = units_visible_to(request.user)
+    children = sorted_units(visible.filter(parent=unit).select_related("organiser"))
+    successors = sorted_units(unit.successors.all())
+    predecessors = sorted_units(unit.predecessors.all())
+    related = [u.pk for u in (*successors, *predecessors)]
+    if unit.parent_id:
+        related.append(unit.parent_id)
+    if unit.organiser_id:
+        related.append(unit.organiser_id)
+    linkable = set(visible.filter(pk__in=related).values_list("pk", flat=True))
+    context = {
+        "unit": unit,
+        "children": children,
+        "successors": successors,
+        "predecessors": predecessors,
+        "linkable": linkable,
+        "can_edit": can_change_unit(request.user, unit),
+        "today": timezone.localdate(),
+    }
+    return render(request, "units/detail.html", context)
+
+
+def _add_service_error(form: UnitForm, exc: ServiceError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+CODE_OPTIONS = 5000
+
+
+def _form_context(request: HttpRequest, form: UnitForm, unit: Unit | None) -> dict[str, Any]:
+    """The form, plus the visible units' codes offered while typing a parent's code."""
+    options = units_visible_to(request.user).order_by("code").values_list("code", "name")
+    return {"form": form, "unit": unit, "code_options": options[:CODE_OPTIONS]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    if not can_manage_units(request.user):
+        raise PermissionDenied("Bạn không có quyền thêm đơn vị.")
+    form = UnitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                unit = services.unit_create(
+                    actor=request.user,
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    organiser=data.get("organiser"),
+                    short_name=data["short_name"],
+                    parent=data["parent"],
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
+                    address=data["address"],
+                    is_organiser=bool(data.get("is_organiser")),
+                )
+                if data["successors"]:
+                    services.unit_set_successors(
+                        actor=request.user, unit=unit, successors=data["successors"]
+                    )
+        except ServiceError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, f"Đã thêm đơn vị {unit.name}.")
+            return redirect("units:detail", code=unit.code)
+    return render(request, "units/form.html", _form_context(request, form, None))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get(user=request.user, code=code)
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị")
+    ensure_can_change_unit(request.user, unit)
+    form = UnitForm(request.POST or None, user=request.user, unit=unit)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes: dict[str, Any] = {
+            key: data[key]
+            for key in (
+                "name",
+                "short_name",
+                "kind",
+                "parent",
+                "valid_from",
+                "valid_to",
+                "address",
+                "organiser",
+                "is_organiser",
+            )
+            if key in form.fields
+        }
+        try:
+            with transaction.atomic():
+                services.unit_update(
+                    actor=request.user, unit=unit, version=data["version"], **changes
+                )
+                services.unit_set_successors(
+                    actor=request.user,
+                    unit=unit,
+                    successors=data["successors"],
+                    version=unit.version,
+                )
+        except ConflictError as exc:
+            form.add_error(None, exc.messages)
+            status = 409
+            unit.refresh_from_db()
+        except ServiceError as exc:
+            _add_service_error(form, exc)
+            unit.refresh_from_db()
+        else:
+            messages.success(request, f"Đã lưu đơn vị {unit.name}.")
+            return redirect("units:detail", code=unit.code)
+    return render(request, "units/form.html", _form_context(request, form, unit), status=status)
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def _remove_stale_uploads() -> None:
+    """Best effort: drop previews nobody confirmed within a day."""
+    cutoff = timezone.now() - timedelta(days=1)
+    try:
+        _dirs, files = default_storage.listdir(IMPORT_DIR)
+        for name in files:
+            path = f"{IMPORT_DIR}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+    except (OSError, NotImplementedError):
+        pass
+
+
+PREVIEW_ROWS = 1000
+PREVIEW_ERRORS = 200
+
+
+def _preview_context(preview: ImportPreview, token: str = "") -> dict[str, Any]:
+    rows = preview.rows if preview.is_valid else [r for r in preview.rows if r.errors]
+    return {
+        "preview": preview,
+        "token": token,
+        "preview_rows": rows[:PREVIEW_ROWS],
+        "rows_hidden": max(0, len(rows) - PREVIEW_ROWS),
+        "shown_errors": preview.errors[:PREVIEW_ERRORS],
+        "hidden_errors": max(0, len(preview.errors) - PREVIEW_ERRORS),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Upload -> preview with every bad row named. Nothing is saved until confirmation."""
+    if not can_manage_units(request.user):
+        raise PermissionDenied("Bạn không có quyền nhập danh sách đơn vị.")
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organiser: Unit | None = form.cleaned_data.get("organiser")
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        preview = services.unit_import_preview(
+            actor=request.user, organiser=organiser, file=ContentFile(data, name=upload.name)
+        )
+        token = ""
+        if preview.is_valid:
+            _remove_stale_uploads()
+            path = default_storage.save(f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
+            token = signing.dumps(
+                {
+                    "path": path,
+                    "user": request.user.pk,
+                    "organiser": organiser.pk if organiser else None,
+                    "name": upload.name,
+                },
+                salt=IMPORT_SALT,
+            )
+        context = {"form": form, **_preview_context(preview, token)}
+        return render(request, "units/import.html", context)
+    return render(request, "units/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def unit_import_confirm(request: HttpRequest) -> HttpResponse:
+    try:
+        ticket = signing.loads(
+            request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        messages.error(request, "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại.")
+        return redirect("units:import")
+    except signing.BadSignature:
+        messages.error(request, "Yêu cầu nhập không hợp lệ. Hãy tải tệp lên lại.")
+        return redirect("units:import")
+    if ticket.get("user") != request.user.pk:
+        raise PermissionDenied("Bản xem trước này không phải của bạn.")
+    organiser = None
+    if ticket.get("organiser") is not None:
+        organiser = Unit.objects.filter(pk=ticket["organiser"]).first()
+        if organiser is None:
+            raise Http404("Không tìm thấy cơ quan tổ chức đánh giá")
+    path = str(ticket["path"])
+    if not default_storage.exists(path):
+        messages.error(request, "Tệp đã được nhập hoặc đã bị xóa. Hãy tải tệp lên lại.")
+        return redirect("units:import")
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        result = services.unit_import_apply(
+            actor=request.user,
+            organiser=organiser,
+            file=ContentFile(data, name=str(ticket.get("name", ""))),
+        )
+    except ServiceError:
+        # The database changed since the preview: show the file again with its new problems.
+        preview = services.unit_import_preview(
+            actor=request.user, organiser=organiser, file=ContentFile(data, name=ticket["name"])
+        )
+        form = ImportUploadForm(user=request.user)
+        default_storage.delete(path)
+        return render(request, "units/import.html", {"form": form, **_preview_context(preview)})
+    default_storage.delete(path)
+    messages.success(
+        request,
+        f"Đã nhập tệp {result.filename}: {result.created} đơn vị thêm mới, "
+        f"{result.updated} cập nhật, {result.unchanged} không đổi.",
+    )
+    target = reverse("units:list")
+    if organiser is not None:
+        target += "?" + urlencode({"to_chuc": organiser.code})
+    return redirect(target)

@@ -24,6 +24,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Trang chủ", "web:home", ALL),
     NavItem("Đơn vị", "units:list", ALL - {Role.OFFICER}),
+    NavItem("Đợt đánh giá", "campaigns:list", ALL),
     NavItem(
         "Bộ tiêu chí",
         "frameworks:list",

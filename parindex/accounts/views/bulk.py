@@ -1,0 +1,127 @@
+"""Bulk account creation: upload -> preview with row errors -> confirm -> the temporary
+passwords shown once, and offered once as an .xlsx (kept sealed in the session until
+downloaded, ten minutes at most)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..bulk import BulkImportError, BulkPlan
+from ..forms import BulkUploadForm, rows_from_session, rows_to_session
+from ..permissions import units_for_account_management
+from ..sealed import SealError, seal, unseal
+from ..xlsx import XLSX_CONTENT_TYPE, passwords_workbook, rows_from_xlsx, template_workbook
+from .common import attach_error, manager_required, no_store
+
+SESSION_ROWS = "accounts.bulk.rows"
+SESSION_FILE = "accounts.bulk.file"
+SESSION_RESULT = "accounts.bulk.result"
+RESULT_PURPOSE = "bulk-passwords"
+RESULT_LIFETIME = timedelta(minutes=10)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@manager_required
+def bulk_template(request: HttpRequest) -> HttpResponse:
+    units = units_for_account_management(request.user).order_by("name_folded", "code")
+    return _xlsx(template_workbook(units), "mau-tao-tai-khoan.xlsx")
+
+
+@manager_required
+def bulk_upload(request: HttpRequest) -> HttpResponse:
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = rows_from_xlsx(upload)
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            plan = services.accounts_bulk_plan(actor=request.user, rows=rows)
+            if plan.ok:
+                request.session[SESSION_ROWS] = rows_to_session(rows)
+                request.session[SESSION_FILE] = upload.name
+            else:
+                request.session.pop(SESSION_ROWS, None)
+            return render(
+                request,
+                "accounts/bulk_preview.html",
+                {"plan": plan, "file_name": upload.name},
+            )
+    return render(request, "accounts/bulk_upload.html", {"form": form})
+
+
+@require_POST
+@manager_required
+def bulk_confirm(request: HttpRequest) -> HttpResponse:
+    stored = request.session.get(SESSION_ROWS)
+    if not stored:
+        messages.warning(request, "Không có danh sách nào đang chờ xác nhận; hãy tải tệp lên.")
+        return redirect("accounts:bulk_upload")
+    try:
+        created = services.accounts_bulk_create(actor=request.user, rows=rows_from_session(stored))
+    except BulkImportError as error:
+        request.session.pop(SESSION_ROWS, None)
+        plan = BulkPlan(errors=error.row_errors)
+        return render(
+            request,
+            "accounts/bulk_preview.html",
+            {"plan": plan, "file_name": request.session.get(SESSION_FILE, "")},
+        )
+    except (ValidationError, PermissionDenied) as error:
+        form = BulkUploadForm()
+        attach_error(form, error)
+        return render(request, "accounts/bulk_upload.html", {"form": form})
+    request.session.pop(SESSION_ROWS, None)
+    request.session.pop(SESSION_FILE, None)
+    accounts = [
+        {
+            "username": a.user.username,
+            "full_name": a.user.full_name,
+            "unit_code": a.membership.unit.code if a.membership and a.membership.unit else "",
+            "unit_name": a.membership.unit.name if a.membership and a.membership.unit else "",
+            "role_label": a.membership.get_role_display() if a.membership else "",
+            "password": a.password,
+        }
+        for a in created
+    ]
+    payload = json.dumps(accounts, ensure_ascii=False).encode("utf-8")
+    request.session[SESSION_RESULT] = seal(payload, purpose=RESULT_PURPOSE)
+    expires = timezone.localtime() + RESULT_LIFETIME
+    response = render(
+        request, "accounts/bulk_result.html", {"accounts": accounts, "expires": expires}
+    )
+    return no_store(response)
+
+
+@manager_required
+def bulk_download(request: HttpRequest) -> HttpResponse:
+    """The passwords sheet, once: it leaves the session as it is sent."""
+    token = request.session.pop(SESSION_RESULT, None)
+    try:
+        if not token:
+            raise SealError("missing")
+        accounts = json.loads(unseal(token, purpose=RESULT_PURPOSE, max_age=RESULT_LIFETIME))
+    except SealError:
+        messages.warning(
+            request,
+            "Tệp mật khẩu tạm không còn: đã được tải về hoặc đã quá 10 phút. Nếu cần, hãy cấp"
+            " lại mật khẩu cho từng người ở trang của họ.",
+        )
+        return redirect("accounts:user_list")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return no_store(_xlsx(passwords_workbook(accounts), f"mat-khau-tam-{stamp}.xlsx"))

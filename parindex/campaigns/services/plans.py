@@ -1,0 +1,245 @@
+"""Plan task tables: the campaign's own plan (the organiser) and each assessed unit's internal
+plan (its head or focal officer). A task has its time as written ("Tháng 10/2025"), an optional
+due date and phase, lead and co-operating units or free text, and a status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from parindex.core.audit import audit_record
+from parindex.core.errors import ServiceError
+from parindex.units.models import Unit
+
+from ..models import AssessedUnit, Campaign, PhaseKind, PlanTask, TaskStatus
+from ..permissions import ensure_can_edit_unit_plan, ensure_can_manage_campaign
+from ._base import changes_of, clean_text, ensure_not_closed, fresh, required_text, save_versioned
+
+
+def ensure_can_edit_plan(actor: Any, campaign: Campaign, owner_unit: Unit | None) -> None:
+    """The campaign plan: the organiser. A unit's plan: that unit's head or focal officer."""
+    if owner_unit is None:
+        ensure_can_manage_campaign(actor, campaign)
+    else:
+        ensure_can_edit_unit_plan(actor, campaign, owner_unit)
+
+
+def allowed_plan_units(campaign: Campaign, owner_unit: Unit | None) -> Q:
+    """Units that may lead or co-operate: for the campaign plan, the organiser and its
+    registry; for a unit's plan, the unit itself and its sub-units."""
+    if owner_unit is None:
+        return Q(pk=campaign.organiser_id) | Q(organiser_id=campaign.organiser_id)
+    return Q(pk=owner_unit.pk) | Q(parent_id=owner_unit.pk)
+
+
+def _check_units(campaign: Campaign, owner_unit: Unit | None, units: Sequence[Unit]) -> None:
+    if not units:
+        return
+    ids = {u.pk for u in units}
+    allowed = set(
+        Unit.objects.filter(pk__in=ids)
+        .filter(allowed_plan_units(campaign, owner_unit))
+        .values_list("pk", flat=True)
+    )
+    outside = [u.name for u in units if u.pk not in allowed]
+    if outside:
+        raise ServiceError(
+            "Không chọn được làm cơ quan chủ trì/phối hợp: " + "; ".join(outside) + "."
+        )
+
+
+def _check_phase(phase: str) -> str:
+    if phase and phase not in PhaseKind.values:
+        raise ServiceError(f"Giai đoạn “{phase}” không hợp lệ.")
+    return phase
+
+
+def _check_owner(campaign: Campaign, owner_unit: Unit | None) -> None:
+    if (
+        owner_unit is not None
+        and not AssessedUnit.objects.filter(campaign=campaign, unit=owner_unit).exists()
+    ):
+        raise ServiceError(f"{owner_unit.name} không thuộc danh sách được đánh giá của đợt này.")
+
+
+def _scope(campaign: Campaign, owner_unit: Unit | None) -> int:
+    return owner_unit.pk if owner_unit is not None else campaign.organiser_id
+
+
+def task_create(
+    *,
+    campaign: Campaign,
+    actor: Any,
+    title: str,
+    owner_unit: Unit | None = None,
+    time_text: str = "",
+    due_on: date | None = None,
+    phase: str = "",
+    lead_units: Sequence[Unit] = (),
+    lead_text: str = "",
+    co_units: Sequence[Unit] = (),
+    co_text: str = "",
+    notes: str = "",
+) -> PlanTask:
+    ensure_can_edit_plan(actor, campaign, owner_unit)
+    with transaction.atomic():
+        current = fresh(campaign)
+        ensure_not_closed(current)
+        _check_owner(current, owner_unit)
+        _check_units(current, owner_unit, [*lead_units, *co_units])
+        last = PlanTask.objects.filter(campaign=current, owner_unit=owner_unit).aggregate(
+            m=Max("position")
+        )["m"]
+        task = PlanTask.objects.create(
+            campaign=current,
+            owner_unit=owner_unit,
+            position=(last or 0) + 1,
+            title=required_text(title, "nội dung nhiệm vụ"),
+            time_text=clean_text(time_text),
+            due_on=due_on,
+            phase=_check_phase(phase),
+            lead_text=clean_text(lead_text),
+            co_text=clean_text(co_text),
+            notes=clean_text(notes),
+        )
+        task.lead_units.set(lead_units)
+        task.co_units.set(co_units)
+        audit_record(
+            actor=actor,
+            action="campaign.task.create",
+            obj=task,
+            changes={"title": [None, task.title], "due_on": [None, due_on]},
+            scope_unit_id=_scope(current, owner_unit),
+        )
+    return task
+
+
+def task_update(
+    *,
+    task: PlanTask,
+    actor: Any,
+    expected_version: int,
+    title: str,
+    time_text: str,
+    due_on: date | None,
+    phase: str,
+    lead_units: Sequence[Unit],
+    lead_text: str,
+    co_units: Sequence[Unit],
+    co_text: str,
+    notes: str,
+) -> PlanTask:
+    campaign = task.campaign
+    owner_unit = task.owner_unit
+    ensure_can_edit_plan(actor, campaign, owner_unit)
+    with transaction.atomic():
+        ensure_not_closed(fresh(campaign))
+        _check_units(campaign, owner_unit, [*lead_units, *co_units])
+        fields: dict[str, Any] = {
+            "title": required_text(title, "nội dung nhiệm vụ"),
+            "time_text": clean_text(time_text),
+            "due_on": due_on,
+            "phase": _check_phase(phase),
+            "lead_text": clean_text(lead_text),
+            "co_text": clean_text(co_text),
+            "notes": clean_text(notes),
+        }
+        changes: dict[str, Any] = changes_of(task, fields)
+        old_lead = sorted(task.lead_units.values_list("code", flat=True))
+        old_co = sorted(task.co_units.values_list("code", flat=True))
+        new_lead = sorted(u.code for u in lead_units)
+        new_co = sorted(u.code for u in co_units)
+        if old_lead != new_lead:
+            changes["lead_units"] = [old_lead, new_lead]
+        if old_co != new_co:
+            changes["co_units"] = [old_co, new_co]
+        save_versioned(task, expected_version, fields)
+        task.lead_units.set(lead_units)
+        task.co_units.set(co_units)
+        audit_record(
+            actor=actor,
+            action="campaign.task.update",
+            obj=task,
+            changes=changes,
+            scope_unit_id=_scope(campaign, owner_unit),
+        )
+    return task
+
+
+def task_set_status(
+    *,
+    task: PlanTask,
+    actor: Any,
+    status: str,
+    expected_version: int | None = None,
+    done_on: date | None = None,
+) -> PlanTask:
+    """Mark progress. Done records the day (today unless given); other statuses clear it."""
+    campaign = task.campaign
+    owner_unit = task.owner_unit
+    ensure_can_edit_plan(actor, campaign, owner_unit)
+    if status not in TaskStatus.values:
+        raise ServiceError(f"Tình trạng “{status}” không hợp lệ.")
+    with transaction.atomic():
+        ensure_not_closed(fresh(campaign))
+        version = task.version if expected_version is None else expected_version
+        finished_on = (done_on or timezone.localdate()) if status == TaskStatus.DONE else None
+        fields: dict[str, Any] = {"status": status, "done_on": finished_on}
+        changes = changes_of(task, fields)
+        save_versioned(task, version, fields)
+        audit_record(
+            actor=actor,
+            action="campaign.task.status",
+            obj=task,
+            changes=changes,
+            scope_unit_id=_scope(campaign, owner_unit),
+        )
+    return task
+
+
+def task_delete(*, task: PlanTask, actor: Any) -> None:
+    campaign = task.campaign
+    owner_unit = task.owner_unit
+    ensure_can_edit_plan(actor, campaign, owner_unit)
+    with transaction.atomic():
+        ensure_not_closed(fresh(campaign))
+        audit_record(
+            actor=actor,
+            action="campaign.task.delete",
+            obj=task,
+            changes={"title": [task.title, None]},
+            scope_unit_id=_scope(campaign, owner_unit),
+        )
+        task.delete()
+
+
+def task_reorder(
+    *, campaign: Campaign, actor: Any, ordered_ids: Sequence[int], owner_unit: Unit | None = None
+) -> list[PlanTask]:
+    """Renumber one plan: ``ordered_ids`` must list every task of that plan exactly once."""
+    ensure_can_edit_plan(actor, campaign, owner_unit)
+    with transaction.atomic():
+        ensure_not_closed(fresh(campaign))
+        tasks = {t.pk: t for t in PlanTask.objects.filter(campaign=campaign, owner_unit=owner_unit)}
+        if sorted(ordered_ids) != sorted(tasks) or len(set(ordered_ids)) != len(ordered_ids):
+            raise ServiceError(
+                "Danh sách nhiệm vụ đã thay đổi; vui lòng tải lại trang rồi sắp xếp lại."
+            )
+        before = [t.pk for t in sorted(tasks.values(), key=lambda t: (t.position, t.pk))]
+        for position, pk in enumerate(ordered_ids, 1):
+            if tasks[pk].position != position:
+                PlanTask.objects.filter(pk=pk).update(position=position)
+                tasks[pk].position = position
+        audit_record(
+            actor=actor,
+            action="campaign.task.reorder",
+            obj=campaign,
+            changes={"order": [before, list(ordered_ids)]},
+            scope_unit_id=_scope(campaign, owner_unit),
+        )
+    return [tasks[pk] for pk in ordered_ids]

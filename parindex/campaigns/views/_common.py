@@ -1,0 +1,57 @@
+"""Shared by the campaign pages: finding a campaign the user may see, showing service errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ..models import Campaign
+from ..permissions import campaigns_visible_to, ensure_can_manage_campaign
+
+
+def visible_campaign(request: HttpRequest, slug: str) -> Campaign:
+    campaign = (
+        campaigns_visible_to(request.user).select_related("organiser").filter(slug=slug).first()
+    )
+    if campaign is None:
+        raise Http404("Không tìm thấy đợt đánh giá")
+    return campaign
+
+
+def managed_campaign(request: HttpRequest, slug: str) -> Campaign:
+    campaign = visible_campaign(request, slug)
+    ensure_can_manage_campaign(request.user, campaign)
+    return campaign
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def show_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+        return
+    for text in error_messages(exc):
+        messages.error(request, text)
+
+
+def add_form_errors(form: forms.Form, exc: ValidationError) -> None:
+    for text in error_messages(exc):
+        form.add_error(None, text)
+
+
+def back(request: HttpRequest, default: str, **kwargs: Any) -> HttpResponse:
+    """Redirect to the safe ``next`` the form posted, or to ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default, **kwargs)

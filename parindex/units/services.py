@@ -1,0 +1,426 @@
+"""Every change to units goes through these functions (views, the API and commands call them).
+
+Each one opens a transaction, checks permission (``permissions``), validates, writes, and
+records the change in the audit trail. Edits use optimistic locking on ``Unit.version``: the
+row is updated only ``WHERE version = <the version the user loaded>`` and a zero row count
+means someone else saved first (SQLite ignores ``select_for_update``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import IO, Any, Final
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from parindex.core.audit import audit_record
+from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.text import fold, nfc
+
+from . import xlsx
+from .importing import CREATE, UPDATE, ImportPreview, plan_import
+from .models import Unit
+from .permissions import (
+    ensure_can_change_unit,
+    ensure_can_create_unit,
+    ensure_can_import_units,
+    ensure_can_mark_organiser,
+)
+from .validators import (
+    ADDRESS_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    SHORT_NAME_MAX_LENGTH,
+    code_error,
+    kind_error,
+    range_error,
+    text_error,
+)
+
+
+class _Unset:
+    """Marks an argument of ``unit_update`` that was not given (None means "clear")."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+_SCALAR_FIELDS = ("name", "short_name", "kind", "valid_from", "valid_to", "address")
+
+
+def _conflict(unit: Unit) -> ConflictError:
+    return ConflictError(
+        f"Đơn vị “{unit.name}” vừa được người khác cập nhật sau khi bạn mở trang. "
+        "Hãy tải lại trang để xem nội dung mới nhất rồi sửa lại.",
+        code="conflict",
+    )
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, Unit):
+        return value.code
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def _validate(
+    *,
+    unit: Unit | None,
+    name: str,
+    short_name: str,
+    kind: str,
+    parent: Unit | None,
+    organiser: Unit | None,
+    valid_from: date | None,
+    valid_to: date | None,
+    address: str,
+) -> None:
+    """Raise ``ServiceError`` naming each wrong field (keys are the form's field names)."""
+    errors: dict[str, str] = {}
+    checks = {
+        "name": text_error(name, label="Tên đơn vị", max_length=NAME_MAX_LENGTH, required=True),
+        "short_name": text_error(short_name, label="Tên ngắn", max_length=SHORT_NAME_MAX_LENGTH),
+        "address": text_error(address, label="Địa chỉ", max_length=ADDRESS_MAX_LENGTH),
+        "kind": kind_error(kind),
+        "valid_to": range_error(valid_from, valid_to),
+    }
+    errors.update({k: v[:1].upper() + v[1:] for k, v in checks.items() if v})
+    if parent is not None and unit is not None and unit.pk is not None:
+        if parent.pk == unit.pk:
+            errors["parent"] = "Một đơn vị không thể là cấp trên của chính nó."
+        elif any(a.pk == unit.pk for a in parent.ancestors()):
+            errors["parent"] = (
+                f"{parent.name} đang là đơn vị cấp dưới của {unit.name}: "
+                "quan hệ cấp trên sẽ tạo thành vòng lặp."
+            )
+    if organiser is not None and not organiser.is_organiser:
+        errors["organiser"] = f"{organiser.name} không phải cơ quan tổ chức đánh giá."
+    if errors:
+        raise ServiceError(errors)
+
+
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    organiser: Unit | None = None,
+    short_name: str = "",
+    parent: Unit | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    address: str = "",
+    is_organiser: bool = False,
+) -> Unit:
+    """Add a unit to ``organiser``'s registry (no organiser: admin only)."""
+    with transaction.atomic():
+        ensure_can_create_unit(actor, organiser)
+        if is_organiser:
+            ensure_can_mark_organiser(actor)
+        code, name, short_name, address = nfc(code), nfc(name), nfc(short_name), nfc(address)
+        if message := code_error(code):
+            raise ServiceError({"code": message[:1].upper() + message[1:]})
+        existing = Unit.objects.filter(code=code).first()
+        if existing is not None:
+            raise ServiceError({"code": f"Mã '{code}' đã được dùng cho đơn vị {existing.name}."})
+        _validate(
+            unit=None,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            parent=parent,
+            organiser=organiser,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            address=address,
+        )
+        unit = Unit(
+            code=code,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            organiser=organiser,
+            parent=parent,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            address=address,
+            is_organiser=is_organiser,
+        )
+        try:
+            with transaction.atomic():
+                unit.save()
+        except IntegrityError as exc:  # a concurrent insert of the same code
+            raise ServiceError({"code": f"Mã '{code}' đã được dùng."}) from exc
+        values = {
+            "code": code,
+            "name": name,
+            "short_name": short_name,
+            "kind": kind,
+            "organiser": organiser,
+            "parent": parent,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "address": address,
+            "is_organiser": is_organiser,
+        }
+        audit_record(
+            actor=actor,
+            action="unit.create",
+            obj=unit,
+            changes={k: [None, _audit_value(v)] for k, v in values.items() if v not in ("", None)},
+            scope_unit_id=unit.pk,
+        )
+        return unit
+
+
+def _write(unit: Unit, *, version: int, fields: dict[str, Any]) -> None:
+    """``UPDATE unit SET ..., version = version + 1 WHERE id = ? AND version = ?``."""
+    values = dict(fields)
+    if "name" in values:
+        values["name_folded"] = fold(values["name"])
+    count = Unit.objects.filter(pk=unit.pk, version=version).update(
+        **values, version=version + 1, updated_at=timezone.now()
+    )
+    if count != 1:
+        raise _conflict(unit)
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    unit.version = version + 1
+
+
+def unit_update(
+    *,
+    actor: Any,
+    unit: Unit,
+    version: int,
+    name: str | _Unset = UNSET,
+    short_name: str | _Unset = UNSET,
+    kind: str | _Unset = UNSET,
+    parent: Unit | _Unset | None = UNSET,
+    valid_from: date | _Unset | None = UNSET,
+    valid_to: date | _Unset | None = UNSET,
+    address: str | _Unset = UNSET,
+    organiser: Unit | _Unset | None = UNSET,
+    is_organiser: bool | _Unset = UNSET,
+) -> Unit:
+    """Change the given fields; ``version`` is the one the user loaded (else ConflictError)."""
+    with transaction.atomic():
+        ensure_can_change_unit(actor, unit)
+        given: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "name": name,
+                "short_name": short_name,
+                "kind": kind,
+                "parent": parent,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "address": address,
+                "organiser": organiser,
+                "is_organiser": is_organiser,
+            }.items()
+            if not isinstance(v, _Unset)
+        }
+        for key in ("name", "short_name", "address"):
+            if key in given:
+                given[key] = nfc(given[key])
+        new = {
+            key: given.get(key, getattr(unit, key))
+            for key in (*_SCALAR_FIELDS, "parent", "organiser", "is_organiser")
+        }
+        if new["organiser"] != unit.organiser:
+            ensure_can_create_unit(actor, new["organiser"])
+        if new["is_organiser"] != unit.is_organiser:
+            ensure_can_mark_organiser(actor)
+        _validate(
+            unit=unit,
+            name=new["name"],
+            short_name=new["short_name"],
+            kind=new["kind"],
+            parent=new["parent"],
+            organiser=new["organiser"],
+            valid_from=new["valid_from"],
+            valid_to=new["valid_to"],
+            address=new["address"],
+        )
+        changed = {k: v for k, v in new.items() if getattr(unit, k) != v}
+        if not changed:
+            if not Unit.objects.filter(pk=unit.pk, version=version).exists():
+                raise _conflict(unit)
+            return unit
+        changes = {k: [_audit_value(getattr(unit, k)), _audit_value(v)] for k, v in changed.items()}
+        _write(unit, version=version, fields=changed)
+        audit_record(
+            actor=actor, action="unit.update", obj=unit, changes=changes, scope_unit_id=unit.pk
+        )
+        return unit
+
+
+def unit_set_successors(
+    *,
+    actor: Any,
+    unit: Unit,
+    successors: Iterable[Unit],
+    version: int | None = None,
+) -> Unit:
+    """Record the units that took over ``unit`` (a merger: several old units -> one new one).
+
+    With ``version``, the change is refused if the unit changed since the user loaded it.
+    """
+    with transaction.atomic():
+        ensure_can_change_unit(actor, unit)
+        targets = {s.pk: s for s in successors}
+        if unit.pk in targets:
+            raise ServiceError({"successors": "Một đơn vị không thể kế thừa chính nó."})
+        before = sorted(unit.successors.values_list("code", flat=True))
+        after = sorted(s.code for s in targets.values())
+        if before == after:
+            if (
+                version is not None
+                and not Unit.objects.filter(pk=unit.pk, version=version).exists()
+            ):
+                raise _conflict(unit)
+            return unit
+        current = version
+        if current is None:
+            current = Unit.objects.filter(pk=unit.pk).values_list("version", flat=True).get()
+        _write(unit, version=current, fields={})
+        unit.successors.set(list(targets.values()))
+        audit_record(
+            actor=actor,
+            action="unit.set_successors",
+            obj=unit,
+            changes={"successors": [before, after]},
+            scope_unit_id=unit.pk,
+        )
+        return unit
+
+
+# Import and export ---------------------------------------------------------------------------
+
+FileLike = IO[bytes] | bytes
+
+
+def _read_bytes(file: FileLike) -> tuple[bytes, str]:
+    if isinstance(file, bytes):
+        return file, ""
+    name = str(getattr(file, "name", "") or "")
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return file.read(), name.rsplit("/", 1)[-1]
+
+
+def _plan(organiser: Unit | None, file: FileLike) -> ImportPreview:
+    data, filename = _read_bytes(file)
+    return plan_import(organiser=organiser, sheet=xlsx.read_sheet(data), filename=filename)
+
+
+def unit_import_preview(*, actor: Any, organiser: Unit | None, file: FileLike) -> ImportPreview:
+    """What importing ``file`` into ``organiser``'s registry would do; nothing is saved."""
+    with transaction.atomic():
+        ensure_can_import_units(actor, organiser)
+        return _plan(organiser, file)
+
+
+def unit_import_apply(*, actor: Any, organiser: Unit | None, file: FileLike) -> ImportPreview:
+    """Import all rows or none: any error raises ``ServiceError`` listing every bad row.
+
+    Rows are matched by code: new codes are created in ``organiser``'s registry, existing
+    ones updated; unchanged rows are not touched, so importing the same file twice changes
+    nothing the second time.
+    """
+    with transaction.atomic():
+        ensure_can_import_units(actor, organiser)
+        preview = _plan(organiser, file)
+        if not preview.is_valid:
+            raise ServiceError(preview.errors or ["Tệp không có dòng dữ liệu nào."])
+        by_code = dict(preview.units_by_code)
+        rows = [r for r in preview.rows if r.action in (CREATE, UPDATE)]
+        for row in rows:
+            if row.action != CREATE:
+                continue
+            unit = Unit(
+                code=row.code,
+                name=row.name,
+                short_name=row.short_name,
+                kind=row.kind,
+                organiser=organiser,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                address=row.address,
+            )
+            unit.save()
+            row.unit = by_code[row.code] = unit
+        for row in rows:
+            unit = row.unit
+            assert unit is not None
+            fields: dict[str, Any] = {}
+            if row.action == UPDATE:
+                fields = {k: getattr(row, k) for k in _SCALAR_FIELDS if k in row.changes}
+            if "parent" in row.changes:
+                fields["parent"] = by_code[row.parent_code] if row.parent_code else None
+            if row.action == UPDATE:
+                _write(unit, version=unit.version, fields=fields)
+            elif fields:
+                Unit.objects.filter(pk=unit.pk).update(**fields)
+                unit.parent = fields["parent"]
+            if "successors" in row.changes:
+                unit.successors.set([by_code[c] for c in row.successor_codes])
+            audit_record(
+                actor=actor,
+                action=f"unit.import.{row.action}",
+                obj=unit,
+                changes={
+                    k: [_audit_value(o), _audit_value(n)] for k, (o, n) in row.changes.items()
+                },
+                scope_unit_id=unit.pk,
+            )
+        if organiser is not None:
+            audit_record(
+                actor=actor,
+                action="unit.import",
+                obj=organiser,
+                changes={
+                    "file": [None, preview.filename],
+                    "created": [None, preview.created],
+                    "updated": [None, preview.updated],
+                    "unchanged": [None, preview.unchanged],
+                },
+                scope_unit_id=organiser.pk,
+            )
+        return preview
+
+
+def unit_export_rows(units: Iterable[Unit]) -> list[dict[str, Any]]:
+    if isinstance(units, QuerySet):
+        units = units.select_related("parent").prefetch_related("successors")
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "short_name": u.short_name,
+            "kind": u.kind,
+            "parent": u.parent.code if u.parent_id and u.parent else "",
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
+            "successors": ", ".join(sorted(s.code for s in u.successors.all())),
+            "address": u.address,
+        }
+        for u in units
+    ]
+
+
+def unit_export_xlsx(*, units: Iterable[Unit]) -> bytes:
+    """The given units (already limited to what the user may see) as a re-importable file."""
+    return xlsx.write_workbook(unit_export_rows(units))
+
+
+def unit_import_template_xlsx() -> bytes:
+    """An empty file with the header row and the instruction sheet."""
+    return xlsx.write_workbook([])
