@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 def test_scoring_imports_no_django() -> None:
     offenders = []
     for path in (REPO / "parindex" / "scoring").rglob("*.py"):
+        if "tests" in path.relative_to(REPO).parts:
+            continue  # the engine's tests may drive the CLI (parindex.cli)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names: list[str] = []

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "parindex.accounts.middleware.MustChangePasswordMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,6 +145,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "parindex.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Behind a reverse proxy, the client address is the last untrusted one in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("PARINDEX_TRUSTED_PROXIES", 0))
+AXES_CLIENT_IP_CALLABLE = "parindex.accounts.client_ip.client_ip"
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -4,8 +4,11 @@ A :class:`FrameworkVersion` holds one version of a set: its canonical YAML (the 
 truth, format ``parindex-framework/1``) and that text's SHA-256. Its tree is also stored as one
 :class:`CriterionNode` row per node, which everything else (entries, appraisal, remediation,
 reports) references by (version, node code). Drafts may change; a version is frozen when a
-campaign uses it and is read-only from then on (enforced in services and by the database
-trigger-free rule that services refuse to write a frozen version).
+campaign uses it and is read-only from then on: every service in :mod:`.services` refuses to
+write a frozen version (there is no database trigger).
+
+Rows are written only by :mod:`.services` (import, re-import, node edits, clone), always from a
+document the engine has checked, so the rows and the canonical YAML never disagree.
 """
 
 from __future__ import annotations
@@ -51,6 +54,16 @@ class FrameworkVersion(models.Model):
     )
     comments_open = models.BooleanField("đang lấy ý kiến", default=False)
     notes = models.TextField("ghi chú", blank=True)
+    questionnaires_sha256 = models.CharField(
+        "SHA-256 các phiếu khảo sát riêng",
+        max_length=64,
+        blank=True,
+        help_text="Băm các phiếu tải lên kèm bộ tiêu chí (trống nếu không có)",
+    )
+    source_filename = models.CharField("tệp nguồn", max_length=255, blank=True)
+    warnings = models.JSONField("cảnh báo khi kiểm tra", default=list, blank=True)
+    node_count = models.PositiveIntegerField("số tiêu chí", default=0)
+    leaf_count = models.PositiveIntegerField("số tiêu chí được chấm điểm", default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -85,6 +98,14 @@ class FrameworkVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == FrameworkStatus.FROZEN
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == FrameworkStatus.DRAFT
+
+    @property
+    def sha_prefix(self) -> str:
+        return self.sha256[:12]
 
 
 class FrameworkQuestionnaire(models.Model):
@@ -162,9 +183,15 @@ class DraftInvitation(models.Model):
     )
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     invited_at = models.DateTimeField(auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closes_on = models.DateField("hạn góp ý", null=True, blank=True)
 
     class Meta:
+        verbose_name = "đơn vị được mời góp ý"
+        verbose_name_plural = "đơn vị được mời góp ý"
+        ordering = ["framework_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "unit"], name="draft_invitation_unique")
         ]
@@ -192,6 +219,8 @@ class DraftComment(models.Model):
     response = models.TextField("ý kiến tiếp thu, giải trình", blank=True)
 
     class Meta:
+        verbose_name = "ý kiến góp ý dự thảo"
+        verbose_name_plural = "ý kiến góp ý dự thảo"
         ordering = ["framework_id", "node_code", "created_at"]
         indexes = [models.Index(fields=["framework", "node_code"])]
 

@@ -190,6 +190,7 @@ def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
             values = given.get(node.code)
             amax[i] = node.max
             if values is None:
+                points[i] = zero
                 results[i] = NodeResult(node, True, zero, node.max, True, decimals)
                 continue
             try:
@@ -203,7 +204,7 @@ def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
             results[i] = NodeResult(node, True, pts, node.max, missing, decimals, raw, case,
                                     clamped, values)
             continue
-        total = ZERO
+        total = zero
         top = ZERO
         any_applicable = False
         for c in children_index[i]:
@@ -235,7 +236,8 @@ def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
 def _totals(framework: Framework, facts: Facts, nodes: tuple[NodeResult, ...],
             missing: tuple[str, ...]) -> UnitResult:
     q = quantum(framework.decimals)
-    base = bonus = penalty = top = ZERO
+    base = bonus = penalty = ROUNDING.quantize(ZERO, q)
+    top = ZERO
     for r in nodes:
         node = r.node
         if node.depth or not r.applicable or r.points is None:

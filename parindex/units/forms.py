@@ -26,7 +26,7 @@ def _date_field(label: str, help_text: str = "") -> forms.DateField:
         required=False,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
         ),
         help_text=help_text,
         error_messages={"invalid": "Nhập ngày dạng dd/mm/yyyy, ví dụ 01/07/2025."},
@@ -180,10 +180,11 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"] = _organiser_field(user, label="Nhập vào danh sách của")
-        queryset = self.fields["organiser"].queryset  # type: ignore[attr-defined]
-        if not is_admin(user) and len(queryset) == 1:
-            self.fields["organiser"].initial = queryset[0].code
+        field = _organiser_field(user, label="Nhập vào danh sách của")
+        self.fields["organiser"] = field
+        choices = list(field.queryset)
+        if not is_admin(user) and len(choices) == 1:
+            field.initial = choices[0].code
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -170,7 +170,7 @@ def _units_by_codes(codes: Iterable[str]) -> dict[str, Unit]:
     found: dict[str, Unit] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        qs = Unit.objects.filter(code__in=chunk).select_related("parent", "organiser")
+        qs = Unit.objects.filter(code__in=chunk).select_related("parent")
         for unit in qs.prefetch_related("successors"):
             found[unit.code] = unit
     return found
@@ -250,7 +250,7 @@ def plan_import(*, organiser: Unit | None, sheet: Sheet, filename: str = "") -> 
         columns=sheet.columns,
         file_errors=list(sheet.errors),
     )
-    if not sheet.rows:
+    if not sheet.rows or sheet.errors:  # a file-level problem: rows would only add noise
         return preview
     rows = [_parse_row(raw, sheet.columns) for raw in sheet.rows]
     preview.rows = rows

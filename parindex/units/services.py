@@ -358,8 +358,9 @@ def unit_import_apply(*, actor: Any, organiser: Unit | None, file: FileLike) -> 
             unit.save()
             row.unit = by_code[row.code] = unit
         for row in rows:
+            if row.unit is None:  # every row was found in the plan or created above
+                raise RuntimeError(f"unit {row.code} missing from the import plan")
             unit = row.unit
-            assert unit is not None
             fields: dict[str, Any] = {}
             if row.action == UPDATE:
                 fields = {k: getattr(row, k) for k in _SCALAR_FIELDS if k in row.changes}

@@ -59,7 +59,8 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 def _filtered(request: HttpRequest) -> tuple[UnitFilterForm, Any]:
     form = UnitFilterForm(request.GET or None, user=request.user)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a wrong field (e.g. an unreadable date) is ignored, the others apply
+    data: dict[str, Any] = getattr(form, "cleaned_data", {})
     qs = unit_list(
         user=request.user,
         query=data.get("q") or "",

@@ -86,6 +86,13 @@ def test_lockout_after_five_failures_for_one_username_from_one_address(
 
 
 @time_machine.travel(START, tick=False)
+def test_capitals_in_the_username_count_towards_the_same_lockout(client: Client, lan: User) -> None:
+    for typed in ("Lan.sonlinh", "LAN.SONLINH", "lan.SonLinh", "Lan.SonLinh"):
+        assert login(client, typed, "sai-mat-khau").status_code == 200
+    assert login(client, "lan.sonlinh", "sai-mat-khau").status_code == 429
+
+
+@time_machine.travel(START, tick=False)
 def test_lockout_does_not_reach_another_address(client: Client, lan: User) -> None:
     fail(client, "lan.sonlinh", 5, ip="10.0.0.1")
     assert login(client, "lan.sonlinh", PASSWORD, ip="10.0.0.1").status_code == 429

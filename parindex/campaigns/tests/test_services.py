@@ -430,7 +430,7 @@ def test_phase_dates_checked_and_audited(world: World, setup: Setup) -> None:
             deadline=None,
         )
     entry = AuditEntry.objects.get(action="campaign.phase.dates")
-    assert entry.changes["deadline"] == ["None", "2025-11-30"]
+    assert entry.changes["deadline"] == [None, "2025-11-30"]
 
 
 def test_phase_open_close_reopen(world: World, setup: Setup) -> None:

@@ -22,10 +22,10 @@ from parindex.scoring.model import (
     Questionnaire,
     SurveyRule,
 )
+from parindex.scoring.questionnaires import read_questionnaire
 from parindex.scoring.result import UnitResult
 
 from .conftest import EXAMPLE_QUESTIONNAIRE, EXAMPLE_SET, build, load
-from parindex.scoring.questionnaires import read_questionnaire
 
 D = Decimal
 _Q, _ = read_questionnaire(load(EXAMPLE_QUESTIONNAIRE), file="q.yaml")

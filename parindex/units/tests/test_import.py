@@ -389,6 +389,7 @@ def test_missing_required_column_is_a_file_error(organiser_body, organiser_user)
     data = make_xlsx([["a", "Xã A"]], headers=["Mã", "Tên đơn vị"])
     preview = unit_import_preview(actor=organiser_user, organiser=organiser_body, file=data)
     assert preview.file_errors == ["Dòng 1 (dòng tiêu đề) thiếu cột bắt buộc: Loại."]
+    assert preview.errors == preview.file_errors
     assert not preview.is_valid
 
 

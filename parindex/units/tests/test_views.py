@@ -441,3 +441,17 @@ def test_api_lists_visible_units(client, organiser_body, organiser_user):
 
 def test_api_needs_login(client):
     assert client.get(reverse("units:api_list")).status_code == 403
+
+
+def test_an_unreadable_filter_date_is_named_and_other_filters_still_apply(
+    client, organiser_body, organiser_user
+):
+    UnitFactory(code="p-a", name="UBND phường An", kind="phuong", organiser=organiser_body)
+    UnitFactory(code="xa-b", name="UBND xã Bình", kind="xa", organiser=organiser_body)
+    html = (
+        logged_in(client, organiser_user)
+        .get(reverse("units:list"), {"loai": "phuong", "ngay": "31/02/2025"})
+        .content.decode()
+    )
+    assert "Nhập ngày dạng dd/mm/yyyy" in html
+    assert "UBND phường An" in html and "UBND xã Bình" not in html

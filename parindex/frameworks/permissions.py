@@ -1,0 +1,168 @@
+"""Who may see, manage and comment on criteria-set versions.
+
+* Administrators: every version.
+* The organising body (organiser, chairman, council and observer roles held in it): its own
+  versions, drafts included. Only the organiser role (the secretariat) manages them: upload,
+  re-import, edit, clone, delete drafts, invite units, handle comments.
+* Assessed units (head, focal officer, officer, observer held in the unit): the drafts their
+  unit is invited to comment on, and the frozen versions of their organiser
+  (:func:`_assessed_versions_q` is where "the versions used to assess my unit" is decided).
+* Commenting: the head, focal officer or an officer of an invited unit, while the draft is
+  open for comments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from parindex.accounts.permissions import ensure, grants, is_admin, organiser_ids
+from parindex.accounts.roles import ORGANISER_SIDE, UNIT_SIDE, Role
+from parindex.units.models import Unit
+
+from .models import DraftInvitation, FrameworkStatus, FrameworkVersion
+
+__all__ = [
+    "can_comment_on_draft",
+    "can_import_framework",
+    "can_manage_framework",
+    "can_view_comments",
+    "comment_units",
+    "ensure_can_comment_on_draft",
+    "ensure_can_import_framework",
+    "ensure_can_manage_framework",
+    "frameworks_visible_to",
+    "import_organisers",
+]
+
+# Roles that see the organising body's versions (read-only unless also organiser).
+_BODY_VIEW_ROLES = frozenset(ORGANISER_SIDE | {Role.OBSERVER})
+# Roles of an assessed unit that see what the unit sees.
+_UNIT_VIEW_ROLES = frozenset(UNIT_SIDE | {Role.OBSERVER})
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def _body_ids(user: Any) -> set[int]:
+    """Organising bodies whose versions the user sees (roles held in the body itself)."""
+    return {
+        g.unit_id
+        for g in grants(user)
+        if g.role in _BODY_VIEW_ROLES and g.unit_id is not None and g.is_organiser_unit
+    }
+
+
+def _unit_grants(user: Any, roles: frozenset[str]) -> list[tuple[int, int | None]]:
+    """(unit id, its organiser id) for each unit-side grant in ``roles``."""
+    return [
+        (g.unit_id, g.organiser_id)
+        for g in grants(user)
+        if g.role in roles and g.unit_id is not None and not g.is_organiser_unit
+    ]
+
+
+def _assessed_versions_q(unit_ids: set[int], organiser_ids_: set[int]) -> Q:
+    """Versions an assessed unit sees besides invited drafts: for now, the frozen versions of
+    its organiser (the sets its organiser uses in campaigns)."""
+    if not organiser_ids_:
+        return Q(pk__in=[])
+    return Q(status=FrameworkStatus.FROZEN, organiser_id__in=organiser_ids_)
+
+
+def frameworks_visible_to(user: Any) -> QuerySet[FrameworkVersion]:
+    qs = FrameworkVersion.objects.all()
+    if not _active(user):
+        return qs.none()
+    if is_admin(user):
+        return qs
+    condition = Q(pk__in=[])
+    bodies = _body_ids(user)
+    if bodies:
+        condition |= Q(organiser_id__in=bodies)
+    unit_side = _unit_grants(user, _UNIT_VIEW_ROLES)
+    if unit_side:
+        unit_ids = {u for u, _o in unit_side}
+        organisers = {o for _u, o in unit_side if o is not None}
+        invited = DraftInvitation.objects.filter(unit_id__in=unit_ids).values("framework_id")
+        condition |= Q(status=FrameworkStatus.DRAFT, pk__in=invited)
+        condition |= _assessed_versions_q(unit_ids, organisers)
+    return qs.filter(condition)
+
+
+def import_organisers(user: Any) -> QuerySet[Unit]:
+    """Organising bodies for which ``user`` may upload criteria sets."""
+    qs = Unit.objects.filter(is_organiser=True)
+    if is_admin(user):
+        return qs
+    return qs.filter(pk__in=organiser_ids(user))
+
+
+def can_import_framework(user: Any, organiser: Unit | None = None) -> bool:
+    """Upload sets (for ``organiser``, or for some body when None)."""
+    if not _active(user):
+        return False
+    if is_admin(user):
+        return organiser is None or bool(organiser.is_organiser)
+    mine = organiser_ids(user)
+    if organiser is None:
+        return bool(mine)
+    return organiser.pk in mine and bool(organiser.is_organiser)
+
+
+def can_manage_framework(user: Any, version: FrameworkVersion) -> bool:
+    """Change a version's drafts, clone it, invite units, handle comments."""
+    if not _active(user):
+        return False
+    return is_admin(user) or version.organiser_id in organiser_ids(user)
+
+
+def can_view_comments(user: Any, version: FrameworkVersion) -> bool:
+    """The overview of every unit's comments: the managers, and the organising body's
+    chairman and council (read-only)."""
+    if can_manage_framework(user, version):
+        return True
+    return version.organiser_id in _body_ids(user)
+
+
+def comment_units(user: Any, version: FrameworkVersion) -> list[int]:
+    """Invited units in which ``user`` may comment on ``version`` (empty when none)."""
+    if not _active(user) or version.status != FrameworkStatus.DRAFT or not version.comments_open:
+        return []
+    mine = {u for u, _o in _unit_grants(user, frozenset(UNIT_SIDE))}
+    if not mine:
+        return []
+    invited = DraftInvitation.objects.filter(framework=version, unit_id__in=mine)
+    return sorted(invited.values_list("unit_id", flat=True))
+
+
+def can_comment_on_draft(user: Any, version: FrameworkVersion, unit: Unit | None = None) -> bool:
+    units = comment_units(user, version)
+    if unit is None:
+        return bool(units)
+    return unit.pk in units
+
+
+def ensure_can_import_framework(user: Any, organiser: Unit | None = None) -> None:
+    ensure(
+        can_import_framework(user, organiser),
+        "Bạn không có quyền tải bộ tiêu chí lên cho cơ quan này.",
+    )
+
+
+def ensure_can_manage_framework(user: Any, version: FrameworkVersion) -> None:
+    ensure(
+        can_manage_framework(user, version),
+        "Bạn không có quyền thay đổi bộ tiêu chí của cơ quan này.",
+    )
+
+
+def ensure_can_comment_on_draft(
+    user: Any, version: FrameworkVersion, unit: Unit | None = None
+) -> None:
+    ensure(
+        can_comment_on_draft(user, version, unit),
+        "Đơn vị của bạn không được mời góp ý dự thảo này, hoặc dự thảo đã hết thời gian góp ý.",
+    )
