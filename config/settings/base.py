@@ -164,7 +164,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded files live outside the web root and have no public URL: they are served only by
 # views that check permissions first.
 MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = None
+MEDIA_URL = "/_no_public_media/"  # never routed: files are served only by permission-checked views
 
 STORAGES: dict[str, dict[str, object]] = {
     "default": {
