@@ -8,5 +8,8 @@ urlpatterns = [
     path("tai-khoan/", include("parindex.accounts.urls")),
     path("don-vi/", include("parindex.units.urls")),
     path("dot-danh-gia/", include("parindex.campaigns.urls")),
+    path("tai-lieu/", include("parindex.evidence.urls")),
+    path("bo-tieu-chi/", include("parindex.frameworks.urls")),
+    path("tu-danh-gia/", include("parindex.assessments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

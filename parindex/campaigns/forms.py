@@ -195,11 +195,17 @@ class TaskForm(forms.Form):
         label="Thuộc giai đoạn", choices=[("", "—"), *PhaseKind.choices], required=False
     )
     lead_units = UnitMultipleChoiceField(
-        label="Cơ quan chủ trì", queryset=Unit.objects.none(), required=False
+        label="Cơ quan chủ trì",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="Giữ phím Ctrl để chọn nhiều đơn vị; hoặc ghi ở ô bên dưới.",
     )
     lead_text = forms.CharField(label="Chủ trì (ghi khác)", max_length=255, required=False)
     co_units = UnitMultipleChoiceField(
-        label="Cơ quan phối hợp", queryset=Unit.objects.none(), required=False
+        label="Cơ quan phối hợp",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="Giữ phím Ctrl để chọn nhiều đơn vị; hoặc ghi ở ô bên dưới.",
     )
     co_text = forms.CharField(
         label="Phối hợp (ghi khác)",

@@ -47,12 +47,12 @@ def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
     for campaign in campaigns:
         text = f"Đợt đang triển khai: {campaign.name}"
         if membership.role == Role.ORGANISER:
-            overdue = campaign.overdue  # type: ignore[attr-defined]
+            overdue = campaign.overdue
             text += f" — {overdue} nhiệm vụ quá hạn" if overdue else " — không có nhiệm vụ quá hạn"
         panel["lines"].append(text)
         panel["links"].append(
             {
-                "label": f"Tổng quan {campaign.slug}",
+                "label": f"Đợt {campaign.year}: tổng quan",
                 "url": reverse("campaigns:detail", kwargs={"slug": campaign.slug}),
             }
         )

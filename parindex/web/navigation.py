@@ -25,6 +25,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Trang chủ", "web:home", ALL),
     NavItem("Đơn vị", "units:list", ALL - {Role.OFFICER}),
     NavItem("Đợt đánh giá", "campaigns:list", ALL),
+    NavItem("Tự đánh giá", "assessments:home", ALL),
+    NavItem("Tài liệu kiểm chứng", "evidence:home", ALL),
     NavItem(
         "Bộ tiêu chí",
         "frameworks:list",

@@ -7,10 +7,6 @@ with optimistic locking on ``version`` where a row is edited, and writes an audi
 from __future__ import annotations
 
 from .campaigns import (
-    assessed_unit_add,
-    assessed_unit_remove,
-    assessed_unit_update,
-    assessed_units_add_bulk,
     campaign_close,
     campaign_create,
     campaign_open,
@@ -18,7 +14,6 @@ from .campaigns import (
     group_create,
     group_delete,
     group_update,
-    unit_problems,
 )
 from .phases import (
     UNIT_DEADLINE_PHASES,
@@ -39,6 +34,13 @@ from .plans import (
     task_reorder,
     task_set_status,
     task_update,
+)
+from .units import (
+    assessed_unit_add,
+    assessed_unit_remove,
+    assessed_unit_update,
+    assessed_units_add_bulk,
+    unit_problems,
 )
 
 __all__ = [

@@ -43,7 +43,7 @@ def save_versioned(obj: models.Model, expected_version: int, fields: dict[str, A
         raise ConflictError(CONFLICT_MESSAGE)
     for name, value in values.items():
         setattr(obj, name, value)
-    obj.version = expected_version + 1  # type: ignore[attr-defined]
+    obj.version = expected_version + 1
 
 
 def changes_of(obj: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:

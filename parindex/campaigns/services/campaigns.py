@@ -1,21 +1,18 @@
-"""Campaigns, ranking groups and assessed units: one function per change."""
+"""Campaigns and their ranking groups: one function per change."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
-from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.services import framework_freeze
-from parindex.units.kinds import UnitKind
 from parindex.units.models import Unit
 
 from .. import rules
@@ -37,6 +34,7 @@ from ._base import (
     required_text,
     save_versioned,
 )
+from .units import unit_problems
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RESERVED_SLUGS = frozenset({"tao-moi"})  # path segments of the campaign pages
@@ -318,207 +316,7 @@ def group_delete(*, group: RankingGroup, actor: Any) -> None:
         group.delete()
 
 
-# --- Assessed units ---------------------------------------------------------------------
-
-
-def _kind_label(kind: str) -> str:
-    try:
-        return str(UnitKind(kind).label)
-    except ValueError:
-        return kind
-
-
-def unit_problems(
-    campaign: Campaign,
-    unit: Unit,
-    framework: FrameworkVersion,
-    *,
-    adding: bool = True,
-    already: Iterable[int] = (),
-) -> list[str]:
-    """Why ``unit`` cannot be assessed in ``campaign`` with ``framework`` (empty: it can)."""
-    problems: list[str] = []
-    who = f"{unit.name} ({unit.code})"
-    in_registry = unit.pk == campaign.organiser_id or unit.organiser_id == campaign.organiser_id
-    if not in_registry:
-        problems.append(f"{who} không thuộc danh sách đơn vị của {campaign.organiser.name}.")
-    last_day = campaign.last_day
-    if not unit.is_valid_on(last_day):
-        window = ""
-        if unit.valid_to is not None and unit.valid_to < last_day:
-            window = f" (hiệu lực đến {rules.fmt_date(unit.valid_to)})"
-        elif unit.valid_from is not None:
-            window = f" (hiệu lực từ {rules.fmt_date(unit.valid_from)})"
-        problems.append(
-            f"{who} không còn hiệu lực vào ngày {rules.fmt_date(last_day)}, cuối kỳ đánh giá "
-            f"năm {campaign.year}{window}."
-        )
-    kinds = [str(k) for k in (framework.applies_to or [])]
-    if unit.kind not in kinds:
-        covered = "; ".join(_kind_label(k) for k in kinds) or "chưa ghi loại đơn vị nào"
-        problems.append(
-            f"{who} là đơn vị loại “{_kind_label(unit.kind)}”, nhưng bộ tiêu chí “{framework}” "
-            f"chỉ áp dụng cho: {covered}."
-        )
-    if not framework.is_frozen and framework.organiser_id != campaign.organiser_id:
-        problems.append(
-            f"Bộ tiêu chí “{framework}” là dự thảo của {framework.organiser.name}; chỉ dùng được "
-            "bộ tiêu chí của cơ quan khác khi đã khóa."
-        )
-    if adding and unit.pk in set(already):
-        problems.append(f"{who} đã có trong đợt đánh giá.")
-    return problems
-
-
-def _check_group(campaign: Campaign, group: RankingGroup) -> None:
-    if group.campaign_id != campaign.pk:
-        raise ServiceError(f"Nhóm “{group.name}” không thuộc đợt đánh giá này.")
-
-
-def _add_many(
-    *,
-    campaign: Campaign,
-    units: Sequence[Unit],
-    group: RankingGroup,
-    framework: FrameworkVersion,
-    actor: Any,
-) -> list[AssessedUnit]:
-    ensure_can_manage_campaign(actor, campaign)
-    if not units:
-        raise ServiceError("Chưa chọn đơn vị nào.")
-    with transaction.atomic():
-        current = fresh(campaign)
-        ensure_not_closed(current)
-        _check_group(current, group)
-        already = set(
-            AssessedUnit.objects.filter(campaign=current).values_list("unit_id", flat=True)
-        )
-        problems: list[str] = []
-        seen: set[int] = set()
-        for unit in units:
-            problems.extend(unit_problems(current, unit, framework, already=already | seen))
-            seen.add(unit.pk)
-        if problems:
-            raise ServiceError(problems)
-        if current.is_open:
-            # After opening, every set in use is frozen: freeze this one now.
-            framework = framework_freeze(
-                version=framework, actor=actor, reason=f"Dùng trong đợt {current.name}"
-            )
-        actor_obj = actor if getattr(actor, "pk", None) else None
-        try:
-            created = [
-                AssessedUnit.objects.create(
-                    campaign=current,
-                    unit=unit,
-                    group=group,
-                    framework=framework,
-                    added_by=actor_obj,
-                )
-                for unit in units
-            ]
-        except IntegrityError as exc:  # added meanwhile by someone else
-            raise ServiceError("Một số đơn vị vừa được thêm vào đợt; vui lòng tải lại.") from exc
-        for member, unit in zip(created, units, strict=True):
-            audit_record(
-                actor=actor,
-                action="campaign.unit.add",
-                obj=member,
-                changes={
-                    "unit": [None, unit.code],
-                    "group": [None, group.code],
-                    "framework": [None, str(framework)],
-                },
-                scope_unit_id=current.organiser_id,
-            )
-    return created
-
-
-def assessed_unit_add(
-    *,
-    campaign: Campaign,
-    unit: Unit,
-    group: RankingGroup,
-    framework: FrameworkVersion,
-    actor: Any,
-) -> AssessedUnit:
-    """Add one unit with its ranking group and criteria set (checked against its kind)."""
-    return _add_many(
-        campaign=campaign, units=[unit], group=group, framework=framework, actor=actor
-    )[0]
-
-
-def assessed_units_add_bulk(
-    *,
-    campaign: Campaign,
-    units: Sequence[Unit],
-    group: RankingGroup,
-    framework: FrameworkVersion,
-    actor: Any,
-) -> list[AssessedUnit]:
-    """Add many units to one group with one set: all or nothing; the error names each unit."""
-    return _add_many(campaign=campaign, units=units, group=group, framework=framework, actor=actor)
-
-
-def assessed_unit_update(
-    *,
-    assessed: AssessedUnit,
-    actor: Any,
-    expected_version: int,
-    group: RankingGroup,
-    framework: FrameworkVersion,
-) -> AssessedUnit:
-    """Move a unit to another group (until the campaign ends) or set (only before opening)."""
-    campaign = assessed.campaign
-    ensure_can_manage_campaign(actor, campaign)
-    with transaction.atomic():
-        current = fresh(campaign)
-        ensure_not_closed(current)
-        _check_group(current, group)
-        fields: dict[str, Any] = {"group": group}
-        if framework.pk != assessed.framework_id:
-            ensure_preparing(current, "đổi bộ tiêu chí của đơn vị")
-            problems = unit_problems(current, assessed.unit, framework, adding=False)
-            if problems:
-                raise ServiceError(problems)
-            fields["framework"] = framework
-        changes = {
-            name: [str(getattr(assessed, name)), str(value)]
-            for name, value in fields.items()
-            if getattr(assessed, f"{name}_id") != value.pk
-        }
-        save_versioned(assessed, expected_version, fields)
-        audit_record(
-            actor=actor,
-            action="campaign.unit.update",
-            obj=assessed,
-            changes=changes,
-            scope_unit_id=current.organiser_id,
-        )
-    return assessed
-
-
-def assessed_unit_remove(*, assessed: AssessedUnit, actor: Any) -> None:
-    campaign = assessed.campaign
-    ensure_can_manage_campaign(actor, campaign)
-    with transaction.atomic():
-        current = fresh(campaign)
-        ensure_preparing(current, "bỏ đơn vị khỏi đợt")
-        audit_record(
-            actor=actor,
-            action="campaign.unit.remove",
-            obj=assessed,
-            changes={"unit": [assessed.unit.code, None]},
-            scope_unit_id=current.organiser_id,
-        )
-        assessed.delete()
-
-
 __all__ = [
-    "assessed_unit_add",
-    "assessed_unit_remove",
-    "assessed_unit_update",
-    "assessed_units_add_bulk",
     "campaign_close",
     "campaign_create",
     "campaign_open",
@@ -526,5 +324,4 @@ __all__ = [
     "group_create",
     "group_delete",
     "group_update",
-    "unit_problems",
 ]

@@ -65,7 +65,14 @@ def phase_set_dates(
 
 
 def _transition(
-    phase: Phase, actor: Any, *, source: str, target: str, action: str, extra: dict[str, Any]
+    phase: Phase,
+    actor: Any,
+    *,
+    source: str,
+    target: str,
+    action: str,
+    extra: dict[str, Any],
+    reason: str = "",
 ) -> Phase:
     now = timezone.now()
     stamp = {"opened_at": now} if target == PhaseState.OPEN else {"closed_at": now}
@@ -82,7 +89,11 @@ def _transition(
         actor=actor,
         action=action,
         obj=phase,
-        changes={"state": [old, target], **{k: [None, v] for k, v in extra.items()}},
+        changes={
+            "state": [old, target],
+            **{k: [None, v] for k, v in extra.items()},
+            **({"reason": [None, reason]} if reason else {}),
+        },
         scope_unit_id=phase.campaign.organiser_id,
     )
     return phase
@@ -152,13 +163,7 @@ def phase_reopen(*, phase: Phase, actor: Any, reason: str, deadline: date | None
             target=PhaseState.OPEN,
             action="campaign.phase.reopen",
             extra=extra,
-        )
-        audit_record(
-            actor=actor,
-            action="campaign.phase.reopen_reason",
-            obj=reopened,
-            changes={"reason": [None, why]},
-            scope_unit_id=reopened.campaign.organiser_id,
+            reason=why,
         )
         return reopened
 

@@ -13,12 +13,11 @@ from parindex.accounts.roles import Role
 from parindex.accounts.tests.factories import user_with_role
 from parindex.campaigns import services
 from parindex.campaigns.models import Campaign, RankingGroup
+from parindex.campaigns.tests.factories import FrameworkVersionFactory
 from parindex.frameworks.models import FrameworkVersion
 from parindex.units.kinds import UnitKind
 from parindex.units.models import Unit
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
-
-from parindex.campaigns.tests.factories import FrameworkVersionFactory
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from parindex.accounts.permissions import grants, is_admin, organiser_ids
-from parindex.units.models import Unit
+from parindex.units.models import Unit, UnitQuerySet
 
 from .. import selectors, services
 from ..forms import CampaignForm
@@ -60,7 +60,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _organisers_for(request: HttpRequest) -> object:
+def _organisers_for(request: HttpRequest) -> UnitQuerySet:
     qs = Unit.objects.filter(is_organiser=True).order_by("name_folded")
     if is_admin(request.user):
         return qs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,15 +55,15 @@ def _plan_url(task_or_campaign: PlanTask | Campaign, owner: Unit | None = None) 
     return reverse("campaigns:unit_plan", kwargs={"slug": campaign.slug, "code": owner.code})
 
 
-def _task_kwargs(data: dict[str, object]) -> dict[str, object]:
+def _task_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": data["title"],
         "time_text": data["time_text"],
         "due_on": data["due_on"],
         "phase": data["phase"] or "",
-        "lead_units": list(data["lead_units"]),  # type: ignore[call-overload]
+        "lead_units": list(data["lead_units"]),
         "lead_text": data["lead_text"],
-        "co_units": list(data["co_units"]),  # type: ignore[call-overload]
+        "co_units": list(data["co_units"]),
         "co_text": data["co_text"],
         "notes": data["notes"],
     }
@@ -82,7 +84,7 @@ def plan(request: HttpRequest, slug: str, code: str | None = None) -> HttpRespon
                     campaign=campaign,
                     owner_unit=owner,
                     actor=request.user,
-                    **_task_kwargs(form.cleaned_data),  # type: ignore[arg-type]
+                    **_task_kwargs(form.cleaned_data),
                 )
             except ValidationError as exc:
                 add_form_errors(form, exc)
@@ -144,7 +146,7 @@ def task_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 task=task,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"] or task.version,
-                **_task_kwargs(form.cleaned_data),  # type: ignore[arg-type]
+                **_task_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
             add_form_errors(form, exc)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from parindex.frameworks.models import FrameworkVersion
-from parindex.units.models import Unit
+from parindex.units.models import Unit, UnitQuerySet
 
 from .. import selectors, services
 from ..forms import (
@@ -117,7 +117,7 @@ def group_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Assessed units ----------------------------------------------------------------------
 
 
-def _candidates(campaign: Campaign) -> object:
+def _candidates(campaign: Campaign) -> UnitQuerySet:
     """Registry units valid at the end of the period and not yet in the campaign."""
     return (
         Unit.objects.filter(Q(organiser_id=campaign.organiser_id) | Q(pk=campaign.organiser_id))
@@ -163,9 +163,7 @@ def unit_bulk_add(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        units = list(
-            _candidates(campaign).filter(kind__in=data["kinds"]).search(data["q"] or "")  # type: ignore[attr-defined]
-        )
+        units = list(_candidates(campaign).filter(kind__in=data["kinds"]).search(data["q"] or ""))
         try:
             added = services.assessed_units_add_bulk(
                 campaign=campaign,
@@ -255,19 +253,18 @@ def phase_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     rows = selectors.phase_rows(campaign)
     for row in rows:
-        row.form = PhaseDatesForm(  # type: ignore[attr-defined]
+        kind = row.phase.kind
+        row.forms["dates"] = PhaseDatesForm(
             initial={
                 "starts_on": row.phase.starts_on,
                 "deadline": row.phase.deadline,
                 "version": row.phase.version,
             },
-            prefix=row.phase.kind,
+            prefix=kind,
         )
-        kind = row.phase.kind
-        row.can_extend = kind in services.UNIT_DEADLINE_PHASES  # type: ignore[attr-defined]
-        if row.can_extend:  # type: ignore[attr-defined]
-            row.exception_form = ExceptionForm(campaign=campaign, prefix=f"ex-{kind}")  # type: ignore[attr-defined]
-        row.reopen_form = ReopenForm(prefix=f"re-{kind}")  # type: ignore[attr-defined]
+        row.forms["reopen"] = ReopenForm(prefix=f"re-{kind}")
+        if row.can_extend:
+            row.forms["exception"] = ExceptionForm(campaign=campaign, prefix=f"ex-{kind}")
     context = {"campaign": campaign, "rows": rows, "can_manage": True}
     return render(request, "campaigns/phases.html", context)
 
