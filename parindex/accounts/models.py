@@ -81,9 +81,14 @@ class User(AbstractUser):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: date | None = None) -> MembershipQuerySet:
         day = on or timezone.localdate()
-        return self.filter(is_active=True).filter(
-            (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-            & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return (
+            self.filter(is_active=True)
+            .filter(
+                (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            )
+            # A role given for one campaign lapses when that campaign is closed.
+            .exclude(campaign__status="closed")
         )
 
 
@@ -118,6 +123,15 @@ class Membership(models.Model):
     )
     valid_from = models.DateField("từ ngày", null=True, blank=True)
     valid_to = models.DateField("đến ngày", null=True, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="chỉ trong đợt đánh giá",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        help_text="Để trống: vai trò lâu dài; chọn đợt: vai trò hết hiệu lực khi đợt kết thúc",
+    )
     is_active = models.BooleanField("đang hiệu lực", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(

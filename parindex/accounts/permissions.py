@@ -29,6 +29,7 @@ class Grant:
     unit_id: int | None
     organiser_id: int | None  # the unit's organiser (for roles held in an assessed unit)
     is_organiser_unit: bool
+    campaign_id: int | None = None  # set when the role was given for one campaign only
 
 
 def grants(user: Any) -> list[Grant]:
@@ -45,6 +46,7 @@ def grants(user: Any) -> list[Grant]:
             unit_id=m.unit_id,
             organiser_id=m.unit.organiser_id if m.unit_id else None,
             is_organiser_unit=bool(m.unit_id and m.unit.is_organiser),
+            campaign_id=m.campaign_id,
         )
         for m in rows
     ]

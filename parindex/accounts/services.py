@@ -111,6 +111,21 @@ def _unlock_login(username: str) -> None:
     axes_reset(username=username)
 
 
+def _check_campaign(*, actor: Any, unit: Unit | None, campaign: Any) -> None:
+    """A campaign-scoped role must be in that campaign's organiser body or one of its units."""
+    if campaign is None:
+        return
+    if campaign.status == "closed":
+        raise ServiceError("Đợt đánh giá đã kết thúc: không giao vai trò cho đợt này được.")
+    if unit is None or (
+        unit.pk != campaign.organiser_id and unit.organiser_id != campaign.organiser_id
+    ):
+        raise ServiceError(
+            f"Đơn vị không thuộc cơ quan tổ chức đợt “{campaign.name}”: "
+            "không giao vai trò trong đợt này được."
+        )
+
+
 def _check_grant(
     *,
     actor: Any,
@@ -162,6 +177,7 @@ def _grant(
     signs_on_behalf: bool = False,
     valid_from: date | None = None,
     valid_to: date | None = None,
+    campaign: Any = None,
 ) -> Membership:
     membership = Membership.objects.create(
         user=user,
@@ -171,6 +187,7 @@ def _grant(
         signs_on_behalf=signs_on_behalf,
         valid_from=valid_from,
         valid_to=valid_to,
+        campaign=campaign,
         granted_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(
@@ -185,6 +202,7 @@ def _grant(
             "signs_on_behalf": [None, signs_on_behalf],
             "valid_from": [None, valid_from],
             "valid_to": [None, valid_to],
+            "campaign": [None, campaign.slug if campaign is not None else None],
         },
         scope_unit_id=_scope_of(unit),
     )
@@ -435,8 +453,10 @@ def membership_grant(
     signs_on_behalf: bool = False,
     valid_from: date | None = None,
     valid_to: date | None = None,
+    campaign: Any = None,
 ) -> Membership:
-    """Give ``user`` a role in ``unit`` (lasting, or between the given days)."""
+    """Give ``user`` a role in ``unit``: lasting, between the given days, or (with
+    ``campaign``) only for that campaign — it lapses when the campaign is closed."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         ensure_can_manage_user(actor, user)
@@ -449,6 +469,7 @@ def membership_grant(
             valid_from=valid_from,
             valid_to=valid_to,
         )
+        _check_campaign(actor=actor, unit=unit, campaign=campaign)
         return _grant(
             actor=actor,
             user=user,
@@ -458,6 +479,7 @@ def membership_grant(
             signs_on_behalf=signs_on_behalf,
             valid_from=valid_from,
             valid_to=valid_to,
+            campaign=campaign,
         )
 
 
