@@ -1,0 +1,131 @@
+"""Every page × every role, on the demo province.
+
+Per-app tests hold the detailed allowed/refused tables; this one walks every URL the project
+has (argument-less ones, plus detail pages filled with demo identifiers) and checks, for the
+anonymous visitor and each demo role: no page fails (5xx), anonymous visitors get nothing but
+the login page, and the table of key pages below is exactly as allowed/refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from parindex.accounts.models import User
+from parindex.demo.load import load_demo
+
+PUBLIC_PREFIXES = ("/tai-khoan/dang-nhap/", "/tai-khoan/quen-mat-khau/", "/healthz")
+SAMPLE_KWARGS: dict[str, Any] = {"code": "son-linh", "slug": "cchc-2025"}
+
+# username -> role label in the demo
+ROLES = [
+    "quantri",
+    "sonv.thuongtruc",
+    "chutich",
+    "hoidong.thanhvien",
+    "sonlinh.chutich",
+    "sonlinh.daumoi",
+    "sonlinh.tuphap",
+    "sotuphap.thutruong",
+    "theodoi",
+]
+
+# Key pages: which demo users may open them (200); everyone else is refused (403/404/302).
+ALLOWED: dict[str, set[str]] = {
+    "/": set(ROLES),
+    "/don-vi/": set(ROLES),
+    "/don-vi/son-linh/": {
+        "quantri",
+        "sonv.thuongtruc",
+        "chutich",
+        "hoidong.thanhvien",
+        "theodoi",
+        "sonlinh.chutich",
+        "sonlinh.daumoi",
+        "sonlinh.tuphap",
+    },
+    "/don-vi/so-tu-phap/": {
+        "quantri",
+        "sonv.thuongtruc",
+        "chutich",
+        "hoidong.thanhvien",
+        "theodoi",
+        "sotuphap.thutruong",
+    },
+    "/don-vi/them/": {"quantri", "sonv.thuongtruc"},
+    "/don-vi/nhap/": {"quantri", "sonv.thuongtruc"},
+    "/tai-khoan/nguoi-dung/": {"quantri", "sonv.thuongtruc"},
+    "/tai-khoan/nguoi-dung/them/": {"quantri", "sonv.thuongtruc"},
+    "/tai-khoan/tao-hang-loat/": {"quantri", "sonv.thuongtruc"},
+}
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{entry.namespace}:" if entry.namespace else ""
+            found += [
+                (f"{ns}{name}" if ns and not name.startswith(ns) else name, p)
+                for name, p in _walk(entry, prefix + str(entry.pattern))
+            ]
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((entry.name, prefix + str(entry.pattern)))
+    return found
+
+
+def _urls() -> list[str]:
+    urls: set[str] = set()
+    for name, _pattern in _walk(get_resolver()):
+        for kwargs in ({}, SAMPLE_KWARGS, {"code": "son-linh"}, {"slug": "cchc-2025"}):
+            try:
+                urls.add(reverse(name, kwargs=kwargs))
+                break
+            except NoReverseMatch:  # the pattern needs other arguments
+                continue
+    return sorted(u for u in urls if not u.startswith("/api/schema"))
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    load_demo()
+
+
+def test_url_walk_finds_the_main_pages(demo: None) -> None:
+    urls = _urls()
+    for key in ALLOWED:
+        if key != "/don-vi/so-tu-phap/":
+            assert key in urls
+
+
+@pytest.mark.parametrize("username", [None, *ROLES])
+def test_every_page_answers_without_error_for_every_role(demo: None, username: str | None) -> None:
+    client = Client(raise_request_exception=False)
+    if username:
+        client.force_login(User.objects.get(username=username))
+    failures = []
+    for url in _urls():
+        response = client.get(url)
+        if response.status_code >= 500:
+            failures.append(f"{url}: {response.status_code}")
+        if username is None and not url.startswith(PUBLIC_PREFIXES):
+            location = response.get("Location", "")
+            refused = response.status_code in (401, 403, 405)  # 405: POST-only actions
+            if not (refused or "/tai-khoan/dang-nhap/" in location):
+                failures.append(f"{url}: anonymous got {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("url", sorted(ALLOWED))
+def test_key_pages_allowed_and_refused_by_role(demo: None, url: str) -> None:
+    for username in ROLES:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        status = client.get(url).status_code
+        if username in ALLOWED[url]:
+            assert status == 200, f"{username} should open {url} (got {status})"
+        else:
+            assert status in (302, 403, 404), f"{username} should be refused {url} (got {status})"
