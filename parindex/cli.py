@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from parindex.scoring.problems import Problem, ProblemsError
+from parindex.scoring.problems import Problem, ProblemsError, Severity
 
 __all__ = ["build_parser", "main"]
 
@@ -79,8 +79,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _missing_warning(file: str, missing: Sequence[str]) -> Problem:
-    from parindex.scoring.problems import Severity
-
     shown = ", ".join(missing[:20]) + (", ..." if len(missing) > 20 else "")
     return Problem(file, f"{len(missing)} tiêu chí chưa có số liệu (tính 0 điểm): {shown}",
                    severity=Severity.WARNING)

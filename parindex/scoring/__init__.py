@@ -8,12 +8,13 @@ an exact :class:`~decimal.Decimal`; the only rounding is half-up to the set's ``
 
 Modules: :mod:`.expr` (expression language), :mod:`.framework` / :mod:`.rules` /
 :mod:`.questionnaires` (reading and checking sets), :mod:`.model`, :mod:`.entries` /
-:mod:`.facts` (facts), :mod:`.aggregate` (scoring), :mod:`.explain`, :mod:`.result`,
-:mod:`.ranking`, :mod:`.api` (web forms), :mod:`.uivalues`, :mod:`.loading` (files),
-:mod:`.render` (command output).
+:mod:`.facts` (facts), :mod:`.evaluate` (leaf rules), :mod:`.aggregate` (scoring),
+:mod:`.explain`, :mod:`.result`, :mod:`.ranking`, :mod:`.api` (web forms), :mod:`.uivalues`,
+:mod:`.loading` (files), :mod:`.render` (command output); files are read by
+:mod:`.document`.
 """
 
-from .aggregate import EvaluationError, evaluate_leaf, score_facts, score_unit
+from .aggregate import score_facts, score_unit
 from .api import (
     ChecklistItemSpec,
     InputSpec,
@@ -27,6 +28,7 @@ from .api import (
     validate_entry,
 )
 from .entries import EntryError
+from .evaluate import EvaluationError, evaluate_leaf
 from .explain import Explanation
 from .facts import Facts, Unit, prepare_facts, read_facts
 from .framework import FRAMEWORK_FORMAT, parse_framework

@@ -2,10 +2,9 @@
 
 Rules, in order:
 
-1. A leaf's points: the first case whose ``when`` holds (none: 0); manual = the score; yes_no =
-   max or 0; checklist = sum of ticked items; survey = max × mean share of the valid answers
-   pooled over its questions (no valid answer: 0 and *missing*). Then clamped to ``[0, max]``
-   and rounded half-up to ``decimals``. A leaf without facts scores 0 and is *missing*.
+1. A leaf's points come from its rule (see :mod:`.evaluate`), clamped to ``[0, max]`` and
+   rounded half-up to ``decimals``. A leaf without facts scores 0 and is *missing*; so is a
+   survey leaf without any valid answer.
 2. Not applicable: a node whose ``applies_to`` excludes the unit's kind, a node declared not
    applicable in the facts, every descendant of those, and a parent whose children are all not
    applicable. They leave both the total and the maximum (``points`` None).
@@ -17,248 +16,210 @@ Rules, in order:
    ``[0, applicable_max]``; ``index`` = total × scale / applicable_max rounded (None when the
    applicable maximum is 0); the band is the first whose ``min`` the rounded index reaches.
 
-Rules are compiled once per framework (see :func:`leaf_evaluators`); scoring a unit allocates
-one :class:`~.result.NodeResult` per node and nothing per expression step.
+Everything about a framework that the loop needs is prepared once (:func:`_plan`); scoring a
+unit fills a few flat lists and creates no object per node or per expression step
+(:class:`~.result.NodeResult` views are built only when asked for).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from .entries import SurveyTally
+from .evaluate import LeafEvaluator, arith_message, leaf_evaluators
 from .facts import Facts, Unit, prepare_facts
-from .model import (
-    ChecklistRule,
-    Framework,
-    GeneralRule,
-    ManualRule,
-    Node,
-    NodeKind,
-    Questionnaire,
-    SurveyRule,
-)
+from .model import Framework, NodeKind, Questionnaire, SurveyRule
 from .numbers import ARITH, ROUNDING, ZERO, quantum
 from .problems import Problem, ProblemsError
-from .result import NodeResult, UnitResult
+from .result import NodeOutcomes, UnitResult
 
-__all__ = ["EvaluationError", "evaluate_leaf", "leaf_evaluators", "score_facts", "score_unit"]
-
-LeafEvaluator = Callable[[tuple[Any, ...]], tuple[Decimal, int | None]]
+__all__ = ["score_facts", "score_unit"]
 
 
-class EvaluationError(Exception):
-    """A rule could not be computed from otherwise valid facts (e.g. a division by zero)."""
+class _Plan(NamedTuple):
+    """What the scoring loop needs about a framework, as flat tuples of positions."""
 
-    def __init__(self, node: str, message: str) -> None:
-        super().__init__(message)
-        self.node = node
-        self.message = message
-
-
-def _general(rule: GeneralRule) -> LeafEvaluator:
-    pairs = tuple((c.when.evaluate if c.when is not None else None, c.points.evaluate)
-                  for c in rule.cases)
-
-    def run(values: tuple[Any, ...]) -> tuple[Decimal, int | None]:
-        i = 0
-        for when, points in pairs:
-            if when is None or when(values):
-                return points(values), i
-            i += 1
-        return ZERO, None
-
-    return run
-
-
-def _checklist(rule: ChecklistRule) -> LeafEvaluator:
-    points = tuple(item.points for item in rule.items)
-    add = ARITH.add
-
-    def run(values: tuple[Any, ...]) -> tuple[Decimal, int | None]:
-        total = ZERO
-        for ticked, p in zip(values[0], points, strict=True):
-            if ticked:
-                total = add(total, p)
-        return total, None
-
-    return run
-
-
-def _survey(node: Node) -> LeafEvaluator:
-    top = node.max
-
-    def run(values: tuple[Any, ...]) -> tuple[Decimal, int | None]:
-        tally: SurveyTally = values[0]
-        if not tally.valid:
-            return ZERO, None
-        return ARITH.divide(ARITH.multiply(top, tally.total_share), Decimal(tally.valid)), None
-
-    return run
-
-
-def _evaluator(node: Node) -> LeafEvaluator:
-    rule = node.rule
-    if isinstance(rule, GeneralRule):
-        return _general(rule)
-    if isinstance(rule, ManualRule):
-        return lambda values: (values[0], None)
-    if isinstance(rule, ChecklistRule):
-        return _checklist(rule)
-    if isinstance(rule, SurveyRule):
-        return _survey(node)
-    top = node.max
-    return lambda values: (top if values[0] else ZERO, None)
+    leaves: tuple[tuple[int, str, LeafEvaluator, Decimal, Decimal, bool], ...]
+    # (position, children, max if capped else None, applicable max when all children apply),
+    # in reverse pre-order so that children come before their parent
+    parents: tuple[tuple[int, tuple[int, ...], Decimal | None, Decimal], ...]
+    maxima: tuple[Decimal, ...]
+    depends_on_kind: bool
+    top_level: tuple[tuple[int, NodeKind | None], ...]
+    set_max: Decimal  # sum of the maxima of the top-level fields (no bonus, no penalty)
 
 
 @lru_cache(maxsize=64)
-def leaf_evaluators(framework: Framework) -> tuple[LeafEvaluator | None, ...]:
-    """One compiled evaluator per node of ``framework.order`` (None for parents)."""
-    return tuple(_evaluator(n) if n.is_leaf else None for n in framework.order)
+def _plan(framework: Framework) -> _Plan:
+    q = quantum(framework.decimals)
+    evaluators = leaf_evaluators(framework)
+    order = framework.order
+    leaves = []
+    full_max = [n.max for n in order]
+    parents = []
+    for i in range(len(order) - 1, -1, -1):
+        node = order[i]
+        evaluate = evaluators[i]
+        if evaluate is not None:
+            leaves.append((i, node.code, evaluate, node.max, ROUNDING.quantize(node.max, q),
+                           isinstance(node.rule, SurveyRule)))
+            continue
+        children = framework.children_index[i]
+        top = ZERO
+        for c in children:
+            top = ARITH.add(top, full_max[c])
+        if node.capped and top > node.max:
+            top = node.max
+        full_max[i] = top
+        parents.append((i, children, node.max if node.capped else None, top))
+    return _Plan(
+        leaves=tuple(reversed(leaves)),
+        parents=tuple(parents),
+        maxima=tuple(n.max for n in order),
+        depends_on_kind=any(n.applies_to is not None for n in order),
+        top_level=tuple((i, n.kind) for i, n in enumerate(order) if n.depth == 0),
+        set_max=framework.max,
+    )
 
 
-def evaluate_leaf(node: Node, values: tuple[Any, ...], decimals: int
-                  ) -> tuple[Decimal, Decimal, int | None, bool]:
-    """``(points, raw, case, clamped)`` of one leaf; raises :class:`EvaluationError`."""
-    try:
-        raw, case = _evaluator(node)(values)
-    except ArithmeticError as exc:
-        raise EvaluationError(node.code, _arith_message(exc)) from None
-    points, clamped = _clamp_round(raw, node.max, quantum(decimals))
-    return points, raw, case, clamped
-
-
-def _arith_message(exc: ArithmeticError) -> str:
-    if isinstance(exc, ZeroDivisionError) or "division" in type(exc).__name__.lower():
-        return "không tính được điểm: phép chia cho 0 (kiểm tra số liệu, ví dụ mẫu số bằng 0)"
-    return "không tính được điểm từ số liệu này (kết quả không xác định hoặc quá lớn)"
-
-
-def _clamp_round(raw: Decimal, top: Decimal, q: Decimal) -> tuple[Decimal, bool]:
-    if raw <= ZERO:
-        return ROUNDING.quantize(ZERO, q), raw < ZERO
-    if raw > top:
-        return ROUNDING.quantize(top, q), True
-    return ROUNDING.quantize(raw, q), False
+def _applicability(framework: Framework, facts: Facts, plan: _Plan
+                   ) -> tuple[list[bool], list[Any], bool]:
+    """Which nodes apply (before the "all children out" rule), the reasons, and whether all do."""
+    n = len(framework.order)
+    applicable = [True] * n
+    info: list[Any] = [None] * n
+    declared = facts.not_applicable
+    if not declared and not plan.depends_on_kind:
+        return applicable, info, True
+    kind = facts.unit.kind
+    order = framework.order
+    parent_index = framework.parent_index
+    everything = True
+    for i, node in enumerate(order):
+        p = parent_index[i]
+        if p >= 0 and not applicable[p]:
+            info[i] = f"theo tiêu chí cha {order[p].code}"
+        elif node.applies_to is not None and kind not in node.applies_to:
+            info[i] = (f"tiêu chí chỉ dành cho đơn vị loại {', '.join(sorted(node.applies_to))}"
+                       f", không cho loại {kind}")
+        elif node.code in declared:
+            info[i] = declared[node.code]
+        else:
+            continue
+        applicable[i] = everything = False
+    return applicable, info, everything
 
 
 def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
                 file: str | None = None) -> UnitResult:
     """Score checked facts. Raises :class:`ProblemsError` when a rule cannot be computed, or
     (with ``strict``) when facts are missing."""
-    order = framework.order
-    n = len(order)
-    parent_index = framework.parent_index
-    children_index = framework.children_index
-    evaluators = leaf_evaluators(framework)
+    plan = _plan(framework)
     q = quantum(framework.decimals)
-    zero = ROUNDING.quantize(ZERO, q)
-    kind = facts.unit.kind
-    declared = facts.not_applicable
-    given = facts.values
-    source = file or f"đơn vị {facts.unit.code}"
-
-    applicable = [True] * n
-    reasons: list[str | None] = [None] * n
-    for i, node in enumerate(order):
-        p = parent_index[i]
-        if p >= 0 and not applicable[p]:
-            applicable[i] = False
-            reasons[i] = f"tiêu chí cha {order[p].code} không áp dụng"
-        elif node.applies_to is not None and kind not in node.applies_to:
-            applicable[i] = False
-            reasons[i] = f"không áp dụng cho đơn vị loại {kind}"
-        elif node.code in declared:
-            applicable[i] = False
-            reasons[i] = declared[node.code]
-
-    results: list[NodeResult | None] = [None] * n
-    points: list[Decimal] = [ZERO] * n
-    amax: list[Decimal] = [ZERO] * n
-    errors: list[Problem] = []
+    quantize = ROUNDING.quantize
     add = ARITH.add
-    decimals = framework.decimals
-    for i in range(n - 1, -1, -1):
-        node = order[i]
-        if not applicable[i]:
-            results[i] = NodeResult(node, False, None, ZERO, False, decimals, reason=reasons[i])
-            continue
-        evaluate = evaluators[i]
-        if evaluate is not None:
-            values = given.get(node.code)
-            amax[i] = node.max
-            if values is None:
-                points[i] = zero
-                results[i] = NodeResult(node, True, zero, node.max, True, decimals)
-                continue
-            try:
-                raw, case = evaluate(values)
-            except ArithmeticError as exc:
-                errors.append(Problem(source, _arith_message(exc), node.code))
-                raw, case = ZERO, None
-            pts, clamped = _clamp_round(raw, node.max, q)
-            missing = isinstance(node.rule, SurveyRule) and not values[0].valid
-            points[i] = pts
-            results[i] = NodeResult(node, True, pts, node.max, missing, decimals, raw, case,
-                                    clamped, values)
-            continue
-        total = zero
-        top = ZERO
-        any_applicable = False
-        for c in children_index[i]:
-            if applicable[c]:
-                any_applicable = True
-                total = add(total, points[c])
-                top = add(top, amax[c])
-        if not any_applicable:
-            applicable[i] = False
-            reason = "mọi tiêu chí con đều không áp dụng"
-            results[i] = NodeResult(node, False, None, ZERO, False, decimals, reason=reason)
-            continue
-        if node.capped and top > node.max:
-            top = node.max
-        pts = total if total <= top else ROUNDING.quantize(top, q)
-        points[i], amax[i] = pts, top
-        results[i] = NodeResult(node, True, pts, top, False, decimals, children_sum=total)
+    zero = quantize(ZERO, q)
+    given = facts.values.get
+    applicable, info, everything = _applicability(framework, facts, plan)
+    points: list[Decimal | None] = [None] * len(applicable)
+    amax = list(plan.maxima)
+    missing: list[int] = []
+    errors: list[Problem] = []
 
-    final = tuple(r for r in results if r is not None)
-    missing_codes = tuple(r.node.code for r in final if r.missing)
+    for i, code, evaluate, top, top_q, survey in plan.leaves:
+        if not applicable[i]:
+            amax[i] = ZERO
+            continue
+        values = given(code)
+        if values is None:
+            points[i] = zero
+            missing.append(i)
+            continue
+        try:
+            raw = evaluate(values)
+        except ArithmeticError as exc:
+            errors.append(Problem(file or f"đơn vị {facts.unit.code}", arith_message(exc), code))
+            raw = ZERO
+        info[i] = raw
+        if raw <= ZERO:
+            points[i] = zero
+        elif raw > top:
+            points[i] = top_q
+        else:
+            points[i] = quantize(raw, q)
+        if survey and not values[0].valid:
+            missing.append(i)
+
+    for i, children, capped_max, full in plan.parents:
+        if not applicable[i]:
+            amax[i] = ZERO
+            continue
+        if everything:
+            total = zero
+            for c in children:
+                total = add(total, points[c])  # type: ignore[arg-type]
+            top = full
+        else:
+            total = zero
+            top = ZERO
+            found = False
+            for c in children:
+                if applicable[c]:
+                    found = True
+                    total = add(total, points[c])  # type: ignore[arg-type]
+                    top = add(top, amax[c])
+            if not found:
+                applicable[i] = False
+                amax[i] = ZERO
+                info[i] = "mọi tiêu chí con đều không áp dụng"
+                continue
+            if capped_max is not None and top > capped_max:
+                top = capped_max
+        points[i] = total if total <= top else quantize(top, q)
+        amax[i] = top
+        info[i] = total
+
+    order = framework.order
+    missing_codes = tuple(order[i].code for i in missing)
     if strict and missing_codes:
+        source = file or f"đơn vị {facts.unit.code}"
         errors.extend(Problem(source, "chưa có số liệu (chế độ --strict)", code)
                       for code in missing_codes)
     if errors:
         raise ProblemsError(errors)
-    return _totals(framework, facts, final, missing_codes)
+    outcomes = NodeOutcomes(tuple(applicable), tuple(points), tuple(amax), tuple(info),
+                            frozenset(missing))
+    return _totals(framework, facts, plan, outcomes, missing_codes)
 
 
-def _totals(framework: Framework, facts: Facts, nodes: tuple[NodeResult, ...],
+def _totals(framework: Framework, facts: Facts, plan: _Plan, o: NodeOutcomes,
             missing: tuple[str, ...]) -> UnitResult:
     q = quantum(framework.decimals)
+    add = ARITH.add
     base = bonus = penalty = ROUNDING.quantize(ZERO, q)
     top = ZERO
-    for r in nodes:
-        node = r.node
-        if node.depth or not r.applicable or r.points is None:
+    points, applicable, amax = o.points, o.applicable, o.applicable_max
+    for i, kind in plan.top_level:
+        value = points[i]
+        if not applicable[i] or value is None:
             continue
-        if node.kind is NodeKind.BONUS:
-            bonus = ARITH.add(bonus, r.points)
-        elif node.kind is NodeKind.PENALTY:
-            penalty = ARITH.add(penalty, r.points)
+        if kind is None:
+            base = add(base, value)
+            top = add(top, amax[i])
+        elif kind is NodeKind.BONUS:
+            bonus = add(bonus, value)
         else:
-            base = ARITH.add(base, r.points)
-            top = ARITH.add(top, r.applicable_max)
-    total = ARITH.subtract(ARITH.add(base, bonus), penalty)
+            penalty = add(penalty, value)
+    total = ARITH.subtract(add(base, bonus), penalty)
     total = ROUNDING.quantize(min(max(total, ZERO), top), q)
     index: Decimal | None = None
     if top > ZERO:
         index = ROUNDING.quantize(ARITH.divide(ARITH.multiply(total, framework.scale), top), q)
-    return UnitResult(
-        framework=framework, unit=facts.unit, facts=facts, base=base, bonus=bonus,
-        penalty=penalty, total=total, max=framework.max, applicable_max=top, index=index,
-        band=framework.band_for(index), missing=missing, nodes=nodes, warnings=facts.warnings,
-    )
+    # positional: noticeably cheaper than keywords when scoring thousands of units
+    return UnitResult(framework, facts.unit, facts, base, bonus, penalty, total, plan.set_max,
+                      top, index, framework.band_for(index), missing, o, facts.warnings)
 
 
 def score_unit(
@@ -270,9 +231,10 @@ def score_unit(
     strict: bool = False,
     file: str | None = None,
 ) -> UnitResult:
-    """Score one unit from its facts: ``{code: {input: value}}`` (checked here) or checked
-    :class:`Facts`. Raises :class:`ProblemsError` for bad facts (every error, each naming the
-    node and input), a rule that cannot be computed, or missing facts with ``strict``."""
+    """Score one unit from its facts: ``{code: {input: value}}`` (checked here, for ``unit``)
+    or already checked :class:`Facts` (which carry their unit). Raises :class:`ProblemsError`
+    for bad facts (every error, each naming the node and input), a rule that cannot be
+    computed, or missing facts with ``strict``."""
     if not isinstance(facts, Facts):
         facts = prepare_facts(framework, unit, facts, questionnaires=questionnaires, file=file)
     return score_facts(framework, facts, strict=strict, file=file)

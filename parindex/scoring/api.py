@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .aggregate import EvaluationError, evaluate_leaf
 from .entries import EntryError, check_entry
+from .evaluate import EvaluationError, evaluate_leaf
 from .explain import Explanation
 from .facts import merge_questionnaires
 from .model import (

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .expr import parse_iso_date
@@ -30,13 +31,14 @@ from .model import (
     Questionnaire,
     SurveyRule,
 )
-from .numbers import ARITH, ZERO, fits_step, is_integral
+from .numbers import ARITH, ZERO, fits_step
 from .problems import Problem
 from .reader import describe, show_number
 
 __all__ = ["NA_KEY", "EntryError", "SurveyTally", "check_entry", "check_value", "input_names"]
 
 NA_KEY = "not_applicable"
+_ABSENT = object()
 _HUNDRED = Decimal(100)
 
 
@@ -79,7 +81,19 @@ def input_names(node: Node) -> tuple[str, ...]:
     return ("met",)
 
 
+@lru_cache(maxsize=64)
+def _names(framework: Framework) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """Per leaf code: the input names, as a tuple and as a set (built once per framework)."""
+    out = {}
+    for node in framework.order:
+        names = input_names(node)
+        out[node.code] = (names, frozenset(names))
+    return out
+
+
 def _number(value: Any) -> Decimal | None:
+    if type(value) is Decimal:
+        return value if value.is_finite() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
@@ -114,7 +128,7 @@ def check_value(d: InputDef, value: Any) -> tuple[Any, str | None]:
     number = _number(value)
     if number is None:
         return None, f"phải là một số, không phải {describe(value)}"
-    if t is InputType.INTEGER and not is_integral(number):
+    if t is InputType.INTEGER and number != number.to_integral_value():
         return None, f"phải là số nguyên, không phải {show_number(number)}"
     if t is InputType.PERCENT and not ZERO <= number <= _HUNDRED:
         return None, f"tỉ lệ phần trăm phải từ 0 đến 100, không phải {show_number(number)}"
@@ -129,13 +143,14 @@ def _general(node: Node, rule: GeneralRule, entry: Mapping[Any, Any], partial: b
              errors: list[EntryError]) -> tuple[Any, ...] | None:
     values: list[Any] = []
     for d in rule.inputs:
-        if d.name not in entry:
+        value = entry.get(d.name, _ABSENT)
+        if value is _ABSENT:
             if not partial:
                 errors.append(EntryError(node.code, d.name,
                                          f"thiếu giá trị '{d.name}' ({d.label})"))
             values.append(None)
             continue
-        value, message = check_value(d, entry[d.name])
+        value, message = check_value(d, value)
         if message is not None:
             errors.append(EntryError(node.code, d.name, message))
         values.append(value)
@@ -164,8 +179,8 @@ def _checklist(rule: ChecklistRule, value: Any) -> tuple[Any, str | None]:
     return tuple(value), None
 
 
-def _survey(node: Node, rule: SurveyRule, value: Any,
-            questionnaires: Mapping[str, Questionnaire]) -> tuple[Any, str | None]:
+def _survey(rule: SurveyRule, value: Any, questionnaires: Mapping[str, Questionnaire]
+            ) -> tuple[Any, str | None]:
     q = questionnaires.get(rule.questionnaire)
     if q is None:
         return None, (f"phiếu khảo sát '{rule.questionnaire}' chưa được đưa vào (dùng "
@@ -219,21 +234,22 @@ def check_entry(
     if node is None:
         return None, [EntryError(code, None, "không có tiêu chí mã này trong bộ tiêu chí "
                                              f"{framework.code}")]
-    if not isinstance(entry, Mapping):
+    if type(entry) is not dict and not isinstance(entry, Mapping):
         return None, [EntryError(code, None, "số liệu phải là một mục {tên: giá trị}, không phải "
                                              f"{describe(entry)}")]
     if NA_KEY in entry:
         return _not_applicable(node, entry)
-    if not node.is_leaf:
+    if node.children:
         return None, [EntryError(code, None, "tiêu chí có tiêu chí con: hãy nhập số liệu cho "
                                              "các tiêu chí con")]
     errors: list[EntryError] = []
-    names = input_names(node)
-    for key in entry:
-        if key not in names:
-            expected = ", ".join(names) if names else "(không có)"
-            errors.append(EntryError(code, str(key), f"không có số liệu tên '{key}' trong quy "
-                                                     f"tắc (cần: {expected})"))
+    names, name_set = _names(framework)[code]
+    if entry.keys() != name_set:
+        for key in entry:
+            if key not in name_set:
+                expected = ", ".join(names) if names else "(không có)"
+                errors.append(EntryError(code, str(key), f"không có số liệu tên '{key}' trong "
+                                                         f"quy tắc (cần: {expected})"))
     rule = node.rule
     if isinstance(rule, GeneralRule):
         values = _general(node, rule, entry, partial, errors)
@@ -251,7 +267,7 @@ def check_entry(
     elif isinstance(rule, ChecklistRule):
         converted, message = _checklist(rule, value)
     elif isinstance(rule, SurveyRule):
-        converted, message = _survey(node, rule, value, questionnaires)
+        converted, message = _survey(rule, value, questionnaires)
     elif isinstance(value, bool):
         converted, message = value, None
     else:

@@ -80,6 +80,7 @@ def _check_values(
     leaf_values: dict[str, tuple[Any, ...]] = {}
     not_applicable: dict[str, str] = {}
     entries: dict[str, Mapping[str, Any]] = {}
+    kinds_matter = framework.needs_kind
     for code, entry in values.items():
         result, errors = check_entry(framework, code, entry, questionnaires=questionnaires)
         for e in errors:
@@ -92,7 +93,7 @@ def _check_values(
             not_applicable[code] = result
         elif result is not None:
             node = framework.by_code[code]
-            if node.applies_to is not None and unit.kind not in node.applies_to:
+            if kinds_matter and node.applies_to is not None and unit.kind not in node.applies_to:
                 r.warning(f"tiêu chí không áp dụng cho loại đơn vị '{unit.kind}': số liệu bị bỏ "
                           "qua", code)
             leaf_values[code] = result

@@ -63,7 +63,7 @@ class _FrameworkReader:
         if "code" not in m or m["code"] is None:
             r.error("thiếu khóa bắt buộc 'code'", ctx.parent, place)
         else:
-            code = r.code(m["code"], "mã tiêu chí", None, place)
+            code = r.code(m["code"], "mã tiêu chí", None, place, is_node=True)
             if code is not None:
                 if code in self.seen:
                     r.error(f"mã tiêu chí '{code}' bị trùng", code)

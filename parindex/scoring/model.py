@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from .expr import CompiledExpression
 from .expr import Type as ExprType
+from .numbers import ARITH
 
 __all__ = [
     "Band",
@@ -251,7 +252,7 @@ class Framework:
         total = Decimal(0)
         for n in self.nodes:
             if n.kind is None:
-                total += n.max
+                total = ARITH.add(total, n.max)
         return total
 
     def band_for(self, index: Decimal | None) -> str | None:

@@ -96,8 +96,9 @@ class Reader:
                 )
 
     def code(self, value: Any, what: str, node: str | None = None,
-             where: str | None = None) -> str | None:
-        """A code must be a non-empty string; a number means the code was not quoted."""
+             where: str | None = None, *, is_node: bool = False) -> str | None:
+        """A code must be a non-empty string; a number means the code was not quoted.
+        ``is_node``: the value is a node's own code, so the problem names it as the node."""
         if isinstance(value, str):
             if value.strip():
                 return value
@@ -105,11 +106,12 @@ class Reader:
             return None
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             shown = format_decimal(value) if isinstance(value, Decimal) else str(value)
+            why = ", nếu không 2.10 sẽ bị đọc thành 2.1" if "." in shown else ""
             self.error(
-                f"{what} {shown} là số, không phải chuỗi: hãy đặt mã trong dấu nháy "
-                f'("{shown}"), nếu không 2.10 sẽ bị đọc thành 2.1',
-                node or shown,
-                where if node else None,
+                f'{what} {shown} là số, không phải chuỗi: hãy đặt mã trong dấu nháy ("{shown}")'
+                + why,
+                shown if is_node else node,
+                None if is_node else where,
             )
             return None
         self.error(f"{what} phải là chuỗi trong dấu nháy, không phải {describe(value)}",

@@ -65,7 +65,7 @@ def score_table(result: UnitResult) -> str:
         indent = "  " * node.depth
         rows.append((
             indent + node.code,
-            _cut(indent + node.name, _NAME_WIDTH),
+            _cut(node.name, _NAME_WIDTH),
             _n(r.points, d),
             _n(node.max, d),
             r.explanation.text(decimal_comma=True),

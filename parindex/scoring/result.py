@@ -12,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .entries import SurveyTally
+from .evaluate import which_case
 from .explain import Explanation
 from .facts import Facts, Unit
 from .model import ChecklistRule, Framework, GeneralRule, Node, SurveyRule, YesNoRule
-from .numbers import round_half_up
+from .numbers import ZERO, round_half_up
 from .problems import Problem
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "UnitResult", "canonical_json", "json_value"]
@@ -97,6 +98,23 @@ def explain_node(r: NodeResult) -> Explanation:
     return Explanation(kind="manual", inputs=(("score", r.values[0]),), **common)
 
 
+class NodeOutcomes(NamedTuple):
+    """Per-node outcomes of one unit, by position in ``framework.order``.
+
+    ``info[i]`` is, for an applicable leaf with facts, its raw value (before clamping and
+    rounding); for an applicable leaf without facts, None; for an applicable parent, its
+    children's sum; for a node that does not apply, the reason (text). Kept flat so that
+    scoring many units creates few objects; :attr:`UnitResult.nodes` builds
+    :class:`NodeResult` views on demand.
+    """
+
+    applicable: tuple[bool, ...]
+    points: tuple[Decimal | None, ...]
+    applicable_max: tuple[Decimal, ...]
+    info: tuple[Any, ...]
+    missing: frozenset[int]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class UnitResult:
     """The scored set for one unit. ``total`` = base + bonus − penalty clamped to
@@ -115,8 +133,18 @@ class UnitResult:
     index: Decimal | None
     band: str | None
     missing: tuple[str, ...]
-    nodes: tuple[NodeResult, ...]
+    outcomes: NodeOutcomes
     warnings: tuple[Problem, ...] = ()
+    _cache: dict[str, tuple[NodeResult, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def nodes(self) -> tuple[NodeResult, ...]:
+        """Every node's result, in pre-order."""
+        built = self._cache.get("nodes")
+        if built is None:
+            built = self._cache["nodes"] = _node_results(self.framework, self.facts,
+                                                         self.outcomes)
+        return built
 
     def node(self, code: str) -> NodeResult:
         for r in self.nodes:
@@ -156,6 +184,29 @@ class UnitResult:
             "missing": list(self.missing),
             "nodes": nodes,
         }
+
+
+def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes
+                  ) -> tuple[NodeResult, ...]:
+    d = framework.decimals
+    out = []
+    for i, node in enumerate(framework.order):
+        info = o.info[i]
+        if not o.applicable[i]:
+            out.append(NodeResult(node, False, None, ZERO, False, d, reason=info))
+        elif not node.is_leaf:
+            out.append(NodeResult(node, True, o.points[i], o.applicable_max[i], False, d,
+                                  children_sum=info))
+        elif info is None:
+            out.append(NodeResult(node, True, o.points[i], node.max, True, d))
+        else:
+            values = facts.values[node.code]
+            rule = node.rule
+            case = which_case(rule, values) if isinstance(rule, GeneralRule) else None
+            clamped = info < ZERO or info > node.max
+            out.append(NodeResult(node, True, o.points[i], node.max, i in o.missing, d, info,
+                                  case, clamped, values))
+    return tuple(out)
 
 
 def json_value(value: Any) -> Any:

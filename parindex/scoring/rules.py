@@ -28,7 +28,7 @@ from .model import (
     SurveyRule,
     YesNoRule,
 )
-from .numbers import ARITH, ZERO, fits_step, format_decimal
+from .numbers import ZERO, fits_step, format_decimal
 from .reader import Reader, describe, show_number
 
 __all__ = ["RESERVED_NAMES", "constant_expression", "parse_rule"]
@@ -264,42 +264,42 @@ class _RuleReader:
         cases: list[Case] = []
         always_at: int | None = None
         for i, raw in enumerate(raw_cases, 1):
-            where = f"trường hợp {i}"
-            c = self.r.mapping(raw, "trường hợp", self.code, where)
-            if c is None:
-                ok = False
-                continue
-            self.r.unknown_keys(c, ("when", "points"), "trường hợp", self.code, where)
             if always_at is not None:
                 self.warning(f"trường hợp {always_at} luôn đúng nên trường hợp này không bao giờ "
-                             "được dùng", where)
-            when = None
-            if c.get("when") is not None:
-                when = self.expression(c["when"], Type.BOOLEAN, f"{where}, when", table)
-                if when is None:
-                    ok = False
-            if "points" not in c or c["points"] is None:
-                self.error("thiếu khóa bắt buộc 'points'", where)
+                             "được dùng", f"trường hợp {i}")
+            case = self.case(raw, i, table)
+            if case is None:
                 ok = False
                 continue
-            points = self.expression(c["points"], Type.NUMBER, f"{where}, points", table)
-            if points is None:
-                ok = False
-                continue
-            if points.is_constant and self.max_known:
-                value = points.constant
-                if value < 0 or value > self.max:
-                    self.warning(f"điểm {show_number(value)} nằm ngoài [0; "
-                                 f"{show_number(self.max)}] và sẽ bị giới hạn", f"{where}, points")
-            unconditional = c.get("when") is None or (
-                when is not None and when.is_constant and when.constant)
-            if always_at is None and unconditional:
+            cases.append(case)
+            when = case.when
+            if always_at is None and (when is None or (when.is_constant and when.constant)):
                 always_at = i
-            if ok and (c.get("when") is None or when is not None):
-                cases.append(Case(when, points))
         if not ok:
             return None
         return GeneralRule(tuple(inputs), tuple(cases))
+
+    def case(self, raw: Any, i: int, table: Mapping[str, tuple[Type, int]]) -> Case | None:
+        where = f"trường hợp {i}"
+        c = self.r.mapping(raw, "trường hợp", self.code, where)
+        if c is None:
+            return None
+        self.r.unknown_keys(c, ("when", "points"), "trường hợp", self.code, where)
+        when = None
+        if c.get("when") is not None:
+            when = self.expression(c["when"], Type.BOOLEAN, f"{where}, when", table)
+        if c.get("points") is None:
+            self.error("thiếu khóa bắt buộc 'points'", where)
+            return None
+        points = self.expression(c["points"], Type.NUMBER, f"{where}, points", table)
+        if points is None or (when is None and c.get("when") is not None):
+            return None
+        if points.is_constant and self.max_known:
+            value = points.constant
+            if value < 0 or value > self.max:
+                self.warning(f"điểm {show_number(value)} nằm ngoài [0; {show_number(self.max)}] "
+                             "và sẽ bị giới hạn", f"{where}, points")
+        return Case(when, points)
 
 
 def parse_rule(
@@ -340,10 +340,3 @@ def parse_rule(
         return rr.checklist(m[kind])
     return rr.survey(m[kind])
 
-
-def max_checklist(rule: ChecklistRule) -> Decimal:
-    """Sum of the points of every item."""
-    total = ZERO
-    for item in rule.items:
-        total = ARITH.add(total, item.points)
-    return total

@@ -37,7 +37,8 @@ def test_check_ok_prints_a_summary_and_warnings(capsys: pytest.CaptureFixture[st
     status, out, err = run(["framework", "check", SET], capsys)
     assert status == 0
     assert "hợp lệ (2 cảnh báo) — vd-xa-2025" in out
-    assert "8 lĩnh vực; 63 tiêu chí (trong đó 45 tiêu chí được chấm điểm); tối đa 100,00 điểm" in out
+    assert ("8 lĩnh vực; 63 tiêu chí (trong đó 45 tiêu chí được chấm điểm); tối đa 100,00 "
+            "điểm") in out
     assert len(err) == 2 and all(": cảnh báo: " in line for line in err)
     assert err[0].startswith(f"{SET}: tiêu chí 8.1.1: rule: cảnh báo: phiếu khảo sát 'lanh-dao'")
 
@@ -59,7 +60,8 @@ BAD_SETS = {
                          "không xác định 'planed' (có phải 'planned'?)",
     "type-error.yaml": "tiêu chí 1: trường hợp 1, points: lỗi: biểu thức \"issued_on * 2\": không "
                        "thể nhân ngày với số",
-    "syntax-error.yaml": "tiêu chí 1: trường hợp 1, when: lỗi: biểu thức \"done >= (10\": thiếu ')'",
+    "syntax-error.yaml": "tiêu chí 1: trường hợp 1, when: lỗi: biểu thức \"done >= (10\": "
+                         "thiếu ')'",
     "code-in-expression.yaml": "tiêu chí 1: trường hợp 1, points: lỗi: biểu thức "
                                "\"__import__('os').system('id')\": hàm '__import__' không được "
                                "hỗ trợ",
@@ -107,7 +109,8 @@ BAD_FACTS = {
     "facts-unknown-input.yaml": "tiêu chí 1.3.1: số liệu note: lỗi: không có số liệu tên 'note'",
     "facts-unknown-node.yaml": "tiêu chí 11.1: lỗi: không có tiêu chí mã này trong bộ tiêu chí",
     "facts-parent-node.yaml": "tiêu chí 1.4: lỗi: tiêu chí có tiêu chí con",
-    "facts-na-not-allowed.yaml": "tiêu chí 4.2: lỗi: tiêu chí này không được khai báo không áp dụng",
+    "facts-na-not-allowed.yaml": "tiêu chí 4.2: lỗi: tiêu chí này không được khai báo không áp "
+                                 "dụng",
     "facts-na-no-reason.yaml": "tiêu chí 4.3: số liệu not_applicable: lỗi: cần ghi lý do",
     "facts-step.yaml": "tiêu chí 2.1: số liệu score: lỗi: điểm chấm 1,3 không đúng bước 0,25",
     "facts-manual-over-max.yaml": "tiêu chí 7.6: số liệu score: lỗi: điểm chấm phải từ 0 đến 2",
@@ -163,9 +166,9 @@ def test_missing_facts_warn_and_strict_fails(capsys: pytest.CaptureFixture[str])
 
 def test_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = str(tmp_path / "khong-co.yaml")
-    status, out, err = run(["framework", "check", missing], capsys)
+    status, _, err = run(["framework", "check", missing], capsys)
     assert status == 1 and err == [f"{missing}: lỗi: không tìm thấy tệp"]
-    status, out, err = run(["framework", "score", SET, missing], capsys)
+    status, _, err = run(["framework", "score", SET, missing], capsys)
     assert status == 1 and error_lines(err) == [f"{missing}: lỗi: không tìm thấy tệp"]
 
 
@@ -198,7 +201,7 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 # --- ranking ----------------------------------------------------------------------------------
 
 def test_ranking(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(["framework", "ranking", SET, KY_ANH, SON_LINH, "--json",
+    status, out, _ = run(["framework", "ranking", SET, KY_ANH, SON_LINH, "--json",
                             "--questionnaire", Q], capsys)
     assert status == 0
     doc = json.loads(out)
@@ -244,7 +247,7 @@ def test_an_internal_error_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(cli, "_cmd_check", boom)
     monkeypatch.delenv("PARINDEX_DEBUG", raising=False)
-    status, out, err = run(["framework", "check", SET], capsys)
+    status, _, err = run(["framework", "check", SET], capsys)
     assert status == 1
     assert err == ["parindex: lỗi nội bộ (RuntimeError: hỏng); hãy báo lỗi này"]
 

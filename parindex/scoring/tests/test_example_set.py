@@ -17,7 +17,8 @@ from .conftest import FACTS, load
 
 D = Decimal
 
-# Leaf points worked out by hand from golden/vd-xa-2025/son-linh.facts.yaml and the rules of vd-xa-2025.yaml.
+# Leaf points worked out by hand from golden/vd-xa-2025/son-linh.facts.yaml and the rules of
+# vd-xa-2025.yaml.
 BY_HAND = {
     "1.1.1": "1.00",  # issued 20/01 <= 31/01
     "1.1.2": "0.50",  # 9 of 10 >= 80 %

@@ -25,8 +25,11 @@ def compiled(text: str, expect: Type | None = None) -> CompiledExpression:
     return compile_expression(text, INPUTS, CONSTANTS, expect=expect)
 
 
-def run(text: str, done: Any = D(9), planned: Any = D(10),
-        issued_on: dt.date = dt.date(2025, 2, 10), ok: bool = True) -> Any:
+NINE, TEN, FEB_10 = D(9), D(10), dt.date(2025, 2, 10)
+
+
+def run(text: str, done: Any = NINE, planned: Any = TEN, issued_on: dt.date = FEB_10,
+        ok: bool = True) -> Any:
     return compiled(text).evaluate((done, planned, issued_on, ok))
 
 

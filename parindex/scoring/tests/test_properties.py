@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -129,6 +130,7 @@ def test_totals_are_rounded_leaves_summed_and_capped_per_parent(values: dict[str
     leaves_missing = [r.node.code for r in result.nodes if r.missing]
     assert list(result.missing) == leaves_missing
     if result.applicable_max:
+        assert result.index is not None
         exact = Fraction(result.total) / Fraction(result.applicable_max) * 100
         assert abs(Fraction(result.index) - exact) <= Fraction(1, 200)
 
@@ -179,12 +181,12 @@ def test_ranking_is_a_permutation_with_correct_ties(items: list[tuple[str, Decim
     known = [x for x in indexes if x is not None]
     assert indexes == known + [None] * (len(indexes) - len(known))
     assert known == sorted(known, reverse=True)
-    for rank, code, index in ranked:
+    for rank, _, index in ranked:
         if index is None:
             assert rank is None
         else:
             assert rank == 1 + sum(1 for _, other in items if other is not None and other > index)
-    for (r1, c1, i1), (r2, c2, i2) in zip(ranked, ranked[1:], strict=False):
+    for (r1, c1, i1), (r2, c2, i2) in itertools.pairwise(ranked):
         if i1 == i2:
             assert c1 < c2 and r1 == r2
 
@@ -215,7 +217,8 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> tuple[str, Any]:
         return f"{op}({left}, {right})", lambda env: pick(lf(env), rf(env))
 
     def combine(env: dict[str, Fraction]) -> Fraction:
-        x, y = lf(env), rf(env)
+        x: Fraction = lf(env)
+        y: Fraction = rf(env)
         if op == "+":
             return x + y
         if op == "-":

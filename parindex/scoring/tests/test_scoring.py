@@ -226,7 +226,8 @@ def test_capped_parent_and_applicability(tree: Framework) -> None:
     assert r.node("1.1").points == D("2.00") and r.node("1.1").applicable_max == D(2)
     assert r.node("1.1").explanation.text() == "tổng điểm các tiêu chí con = 3.00 → tối đa 2.00"
     assert not r.node("1.3").applicable and r.node("1.3").points is None
-    assert r.node("1.3").explanation.text() == "không áp dụng: không áp dụng cho đơn vị loại xa"
+    assert r.node("1.3").explanation.text() == \
+        "không áp dụng: tiêu chí chỉ dành cho đơn vị loại phuong, không cho loại xa"
     assert r.node("1").points == D("3.00") and r.node("1").applicable_max == D(4)
     assert r.applicable_max == D(8) and r.max == D(10)
     assert r.total == D("6.00") and r.index == D("75.00") and r.band == "Đạt"
@@ -276,7 +277,7 @@ def test_declaring_a_parent_not_applicable_removes_its_subtree() -> None:
     ]))
     r = score(fw, {"1": {"not_applicable": "Không có"}, "2": {"score": D(1)}})
     assert [n.applicable for n in r.nodes] == [False, False, False, True]
-    assert r.node("1.1").explanation.text() == "không áp dụng: tiêu chí cha 1 không áp dụng"
+    assert r.node("1.1").explanation.text() == "không áp dụng: theo tiêu chí cha 1"
     assert r.missing == () and r.index == D("50.00")
 
 

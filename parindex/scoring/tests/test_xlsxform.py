@@ -248,6 +248,7 @@ def test_subtree_that_cannot_be_rows_travels_whole(tmp_path: Path) -> None:
 
 
 def test_sets_that_are_not_trees_still_round_trip(tmp_path: Path) -> None:
+    doc: dict[str, Any]
     for doc in (
         {"format": "parindex-framework/1", "nodes": "chưa có"},
         {"nodes": [{"code": Decimal("2.10"), "name": "mã chưa đặt trong ngoặc"}]},

@@ -127,7 +127,7 @@ def texts(max_size: int = 30) -> st.SearchStrategy[str]:
         st.text(alphabet=alphabet, max_size=max_size),
         st.text(
             alphabet=st.characters(
-                blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"
+                blacklist_categories=["Cs"], blacklist_characters="\ufffe\uffff"
             ),
             max_size=12,
         ),
