@@ -24,21 +24,25 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
+from parindex.core.text import fold
 from parindex.scoring import Framework, Problem, ProblemsError, Questionnaire, parse_framework
 from parindex.scoring import read_questionnaire as engine_read_questionnaire
 from parindex.scoring.model import NodeKind
-from parindex.scoring.yamlio import canonical_sha256, dump_canonical_yaml, load_yaml_text
+from parindex.scoring.yamlio import canonical_sha256, dump_canonical_yaml, dump_flow, load_yaml_text
 
 __all__ = [
     "SET_SUFFIXES",
     "CheckResult",
     "CheckedQuestionnaire",
+    "NodeRecord",
     "Summary",
     "UploadFile",
     "check_document",
     "check_upload",
     "display_name",
+    "find_raw_node",
     "iter_raw_nodes",
+    "node_records",
     "normalise_document",
     "questionnaires_digest",
     "read_questionnaire_file",
@@ -67,6 +71,32 @@ class CheckedQuestionnaire:
     document: Any
     canonical_yaml: str
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """What is stored of one node (one ``CriterionNode`` row): effective values from the
+    engine, the rule as YAML flow text from the document."""
+
+    code: str
+    parent: str | None
+    position: int  # pre-order index
+    depth: int
+    name: str
+    name_folded: str
+    max: Decimal
+    capped: bool
+    kind: str  # "", "bonus", "penalty"
+    is_leaf: bool
+    rule_kind: str  # "" for parents
+    rule_text: str  # "" for parents
+    source: str
+    evidence: str
+    evidence_hint: str
+    guidance: str
+    owner_hint: str
+    applies_to: list[str] | None
+    may_not_apply: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +176,44 @@ def summarise(fw: Framework, questionnaires: Sequence[CheckedQuestionnaire] = ()
         questionnaires=tuple(names),
         bands=tuple(b.label for b in fw.bands),
     )
+
+
+def node_records(framework: Framework, document: Any) -> list[NodeRecord]:
+    """One record per node of a checked set, in pre-order."""
+    raw_by_code = {
+        raw["code"]: raw
+        for raw in iter_raw_nodes(document.get("nodes") if isinstance(document, dict) else None)
+        if isinstance(raw.get("code"), str)
+    }
+    records: list[NodeRecord] = []
+    for position, node in enumerate(framework.order):
+        raw = raw_by_code.get(node.code, {})
+        records.append(
+            NodeRecord(
+                code=node.code,
+                parent=node.parent,
+                position=position,
+                depth=node.depth,
+                name=node.name,
+                name_folded=fold(node.name),
+                max=node.max,
+                capped=node.capped,
+                kind=node.kind.value if node.kind is not None else "",
+                is_leaf=node.is_leaf,
+                rule_kind=node.rule.kind if node.rule is not None else "",
+                rule_text=dump_flow(raw.get("rule", "manual"), parent="rule")
+                if node.is_leaf
+                else "",
+                source=node.source.value,
+                evidence=node.evidence.value,
+                evidence_hint=node.evidence_hint or "",
+                guidance=node.guidance or "",
+                owner_hint=node.owner_hint or "",
+                applies_to=sorted(node.applies_to) if node.applies_to is not None else None,
+                may_not_apply=node.may_not_apply,
+            )
+        )
+    return records
 
 
 def questionnaires_digest(pairs: Iterable[tuple[str, str]]) -> str:
@@ -233,6 +301,14 @@ def iter_raw_nodes(nodes: Any) -> Iterator[dict[Any, Any]]:
             continue
         yield raw
         yield from iter_raw_nodes(raw.get("children"))
+
+
+def find_raw_node(doc: Any, code: str) -> dict[Any, Any] | None:
+    """The mapping of node ``code`` in a document (None when absent)."""
+    for raw in iter_raw_nodes(doc.get("nodes") if isinstance(doc, dict) else None):
+        if raw.get("code") == code:
+            return raw
+    return None
 
 
 def normalise_document(doc: Any) -> Any:

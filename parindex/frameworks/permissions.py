@@ -29,6 +29,7 @@ __all__ = [
     "can_manage_framework",
     "can_view_comments",
     "comment_units",
+    "commentable_version_ids",
     "ensure_can_comment_on_draft",
     "ensure_can_import_framework",
     "ensure_can_manage_framework",
@@ -136,6 +137,22 @@ def comment_units(user: Any, version: FrameworkVersion) -> list[int]:
         return []
     invited = DraftInvitation.objects.filter(framework=version, unit_id__in=mine)
     return sorted(invited.values_list("unit_id", flat=True))
+
+
+def commentable_version_ids(user: Any) -> set[int]:
+    """Drafts open for comments to which one of the user's units is invited (one query)."""
+    if not _active(user):
+        return set()
+    mine = {u for u, _o in _unit_grants(user, frozenset(UNIT_SIDE))}
+    if not mine:
+        return set()
+    return set(
+        DraftInvitation.objects.filter(
+            unit_id__in=mine,
+            framework__status=FrameworkStatus.DRAFT,
+            framework__comments_open=True,
+        ).values_list("framework_id", flat=True)
+    )
 
 
 def can_comment_on_draft(user: Any, version: FrameworkVersion, unit: Unit | None = None) -> bool:

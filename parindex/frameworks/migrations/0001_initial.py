@@ -69,6 +69,32 @@ class Migration(migrations.Migration):
                     models.BooleanField(default=False, verbose_name="đang lấy ý kiến"),
                 ),
                 ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "questionnaires_sha256",
+                    models.CharField(
+                        blank=True,
+                        help_text="Băm các phiếu tải lên kèm bộ tiêu chí (trống nếu không có)",
+                        max_length=64,
+                        verbose_name="SHA-256 các phiếu khảo sát riêng",
+                    ),
+                ),
+                (
+                    "source_filename",
+                    models.CharField(blank=True, max_length=255, verbose_name="tệp nguồn"),
+                ),
+                (
+                    "warnings",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="cảnh báo khi kiểm tra"
+                    ),
+                ),
+                ("node_count", models.PositiveIntegerField(default=0, verbose_name="số tiêu chí")),
+                (
+                    "leaf_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="số tiêu chí được chấm điểm"
+                    ),
+                ),
                 ("version", models.PositiveIntegerField(default=1)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
@@ -163,6 +189,16 @@ class Migration(migrations.Migration):
                 ("invited_at", models.DateTimeField(auto_now_add=True)),
                 ("closes_on", models.DateField(blank=True, null=True, verbose_name="hạn góp ý")),
                 (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
                     "unit",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
@@ -179,6 +215,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "verbose_name": "đơn vị được mời góp ý",
+                "verbose_name_plural": "đơn vị được mời góp ý",
+                "ordering": ["framework_id", "id"],
+            },
         ),
         migrations.CreateModel(
             name="DraftComment",
@@ -234,6 +275,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "verbose_name": "ý kiến góp ý dự thảo",
+                "verbose_name_plural": "ý kiến góp ý dự thảo",
                 "ordering": ["framework_id", "node_code", "created_at"],
             },
         ),

@@ -1,0 +1,39 @@
+"""Vietnamese labels of the format's words (source, evidence, kind, rule kind, unit kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from parindex.units.kinds import UnitKind
+
+SOURCE_LABELS = {
+    "self": "Đơn vị tự đánh giá",
+    "survey": "Điều tra xã hội học",
+    "organiser": "Cơ quan tổ chức cung cấp",
+}
+EVIDENCE_LABELS = {
+    "required": "Bắt buộc",
+    "optional": "Không bắt buộc",
+    "none": "Không cần",
+}
+KIND_LABELS = {"bonus": "Điểm thưởng", "penalty": "Điểm trừ", "": ""}
+RULE_KIND_LABELS = {
+    "general": "Theo công thức",
+    "manual": "Chấm trực tiếp",
+    "yes_no": "Có/không",
+    "checklist": "Cộng điểm theo nội dung",
+    "survey": "Điều tra xã hội học",
+    "": "",
+}
+_UNIT_KINDS = dict(UnitKind.choices)
+
+
+def unit_kind_label(kind: str) -> str:
+    return str(_UNIT_KINDS.get(kind, kind))
+
+
+def unit_kinds_text(kinds: Iterable[str] | None) -> str:
+    """``["xa", "phuong"]`` → ``Xã; Phường``; None → ``mọi loại đơn vị``."""
+    if kinds is None:
+        return "mọi loại đơn vị"
+    return "; ".join(unit_kind_label(k) for k in kinds)

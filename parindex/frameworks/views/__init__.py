@@ -1,0 +1,2 @@
+"""Criteria-set pages: every page reads through ``permissions``/``selectors`` and writes
+through ``services``."""
