@@ -7,10 +7,10 @@ through the engine's document layer, runs the engine's full check and returns a
 workbook the sheet, row and column), and for a clean set the canonical YAML, its SHA-256 and a
 summary. Nothing here raises for bad input.
 
-The stored document is *normalised* in one way only: a leaf without a rule gets the default
-``rule: manual`` written out. The .xlsx form cannot tell "no rule" from ``manual`` (both are an
-empty ``Cách chấm`` cell, read back as ``rule: manual``), so without this a set downloaded as
-.xlsx and uploaded again would not give the same canonical YAML.
+The canonical YAML leaves out the default ``rule: manual`` on leaves (see
+:func:`parindex.scoring.yamlio.dump_canonical_yaml`), so a set downloaded as .xlsx — where "no
+rule" and ``manual`` are both an empty ``Cách chấm`` cell — and uploaded again gives the same
+canonical YAML and SHA-256.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ __all__ = [
     "find_raw_node",
     "iter_raw_nodes",
     "node_records",
-    "normalise_document",
     "questionnaires_digest",
     "read_questionnaire_file",
     "read_set_document",
@@ -311,16 +310,6 @@ def find_raw_node(doc: Any, code: str) -> dict[Any, Any] | None:
     return None
 
 
-def normalise_document(doc: Any) -> Any:
-    """Write the default ``rule: manual`` on leaves without a rule (see the module notes).
-    Changes ``doc`` in place and returns it."""
-    if isinstance(doc, dict):
-        for raw in iter_raw_nodes(doc.get("nodes")):
-            if raw.get("children") is None and raw.get("rule") is None:
-                raw["rule"] = "manual"
-    return doc
-
-
 def _inline_questionnaires(doc: Mapping[Any, Any], given: set[str]) -> list[CheckedQuestionnaire]:
     found: list[CheckedQuestionnaire] = []
     raw_list = doc.get("questionnaires")
@@ -379,7 +368,6 @@ def check_document(
     result.problems.extend(problems)
     if framework is None or result.errors:
         return result
-    normalise_document(doc)
     try:
         canonical = dump_canonical_yaml(doc)
     except ValueError as exc:  # pragma: no cover - a checked document always dumps

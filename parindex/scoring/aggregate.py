@@ -63,8 +63,16 @@ def _plan(framework: Framework) -> _Plan:
         node = order[i]
         evaluate = evaluators[i]
         if evaluate is not None:
-            leaves.append((i, node.code, evaluate, node.max, ROUNDING.quantize(node.max, q),
-                           isinstance(node.rule, SurveyRule)))
+            leaves.append(
+                (
+                    i,
+                    node.code,
+                    evaluate,
+                    node.max,
+                    ROUNDING.quantize(node.max, q),
+                    isinstance(node.rule, SurveyRule),
+                )
+            )
             continue
         children = framework.children_index[i]
         top = ZERO
@@ -84,8 +92,9 @@ def _plan(framework: Framework) -> _Plan:
     )
 
 
-def _applicability(framework: Framework, facts: Facts, plan: _Plan
-                   ) -> tuple[list[bool], list[Any], bool]:
+def _applicability(
+    framework: Framework, facts: Facts, plan: _Plan
+) -> tuple[list[bool], list[Any], bool]:
     """Which nodes apply (before the "all children out" rule), the reasons, and whether all do."""
     n = len(framework.order)
     applicable = [True] * n
@@ -102,8 +111,10 @@ def _applicability(framework: Framework, facts: Facts, plan: _Plan
         if p >= 0 and not applicable[p]:
             info[i] = f"theo tiêu chí cha {order[p].code}"
         elif node.applies_to is not None and kind not in node.applies_to:
-            info[i] = (f"tiêu chí chỉ dành cho đơn vị loại {', '.join(sorted(node.applies_to))}"
-                       f", không cho loại {kind}")
+            info[i] = (
+                f"tiêu chí chỉ dành cho đơn vị loại {', '.join(sorted(node.applies_to))}"
+                f", không cho loại {kind}"
+            )
         elif node.code in declared:
             info[i] = declared[node.code]
         else:
@@ -112,8 +123,9 @@ def _applicability(framework: Framework, facts: Facts, plan: _Plan
     return applicable, info, everything
 
 
-def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
-                file: str | None = None) -> UnitResult:
+def score_facts(
+    framework: Framework, facts: Facts, *, strict: bool = False, file: str | None = None
+) -> UnitResult:
     """Score checked facts. Raises :class:`ProblemsError` when a rule cannot be computed, or
     (with ``strict``) when facts are missing."""
     plan = _plan(framework)
@@ -185,17 +197,20 @@ def score_facts(framework: Framework, facts: Facts, *, strict: bool = False,
     missing_codes = tuple(order[i].code for i in missing)
     if strict and missing_codes:
         source = file or f"đơn vị {facts.unit.code}"
-        errors.extend(Problem(source, "chưa có số liệu (chế độ --strict)", code)
-                      for code in missing_codes)
+        errors.extend(
+            Problem(source, "chưa có số liệu (chế độ --strict)", code) for code in missing_codes
+        )
     if errors:
         raise ProblemsError(errors)
-    outcomes = NodeOutcomes(tuple(applicable), tuple(points), tuple(amax), tuple(info),
-                            frozenset(missing))
+    outcomes = NodeOutcomes(
+        tuple(applicable), tuple(points), tuple(amax), tuple(info), frozenset(missing)
+    )
     return _totals(framework, facts, plan, outcomes, missing_codes)
 
 
-def _totals(framework: Framework, facts: Facts, plan: _Plan, o: NodeOutcomes,
-            missing: tuple[str, ...]) -> UnitResult:
+def _totals(
+    framework: Framework, facts: Facts, plan: _Plan, o: NodeOutcomes, missing: tuple[str, ...]
+) -> UnitResult:
     q = quantum(framework.decimals)
     add = ARITH.add
     base = bonus = penalty = ROUNDING.quantize(ZERO, q)
@@ -218,8 +233,22 @@ def _totals(framework: Framework, facts: Facts, plan: _Plan, o: NodeOutcomes,
     if top > ZERO:
         index = ROUNDING.quantize(ARITH.divide(ARITH.multiply(total, framework.scale), top), q)
     # positional: noticeably cheaper than keywords when scoring thousands of units
-    return UnitResult(framework, facts.unit, facts, base, bonus, penalty, total, plan.set_max,
-                      top, index, framework.band_for(index), missing, o, facts.warnings)
+    return UnitResult(
+        framework,
+        facts.unit,
+        facts,
+        base,
+        bonus,
+        penalty,
+        total,
+        plan.set_max,
+        top,
+        index,
+        framework.band_for(index),
+        missing,
+        o,
+        facts.warnings,
+    )
 
 
 def score_unit(

@@ -111,20 +111,31 @@ def input_specs(
             specs.append(InputSpec(d.name, d.type.value, d.label, d.help, low, high, step))
         return tuple(specs)
     if isinstance(rule, ManualRule):
-        return (InputSpec("score", "decimal", "Điểm chấm", node.guidance, ZERO, node.max,
-                          rule.step),)
+        return (
+            InputSpec("score", "decimal", "Điểm chấm", node.guidance, ZERO, node.max, rule.step),
+        )
     if isinstance(rule, YesNoRule):
         return (InputSpec("met", "boolean", rule.label, node.guidance),)
     if isinstance(rule, ChecklistRule):
-        items = tuple(ChecklistItemSpec(i, item.label, item.points)
-                      for i, item in enumerate(rule.items))
+        items = tuple(
+            ChecklistItemSpec(i, item.label, item.points) for i, item in enumerate(rule.items)
+        )
         return (InputSpec("items", "checklist", node.name, node.guidance, items=items),)
     if isinstance(rule, SurveyRule):
         q = merge_questionnaires(framework, questionnaires).get(rule.questionnaire)
         questions = tuple(QuestionSpec(c, _question_text(q, c)) for c in rule.questions)
         options = tuple(OptionSpec(o.code, o.label, o.share) for o in q.scale) if q else ()
-        return (InputSpec("answers", "answers", node.name, node.guidance, questions=questions,
-                          options=options, questionnaire=rule.questionnaire),)
+        return (
+            InputSpec(
+                "answers",
+                "answers",
+                node.name,
+                node.guidance,
+                questions=questions,
+                options=options,
+                questionnaire=rule.questionnaire,
+            ),
+        )
     return ()
 
 
@@ -170,8 +181,13 @@ def validate_entry(
 ) -> list[EntryError]:
     """Every problem with the values given for node ``code``. With ``partial``, inputs not
     given yet are not reported."""
-    _, errors = check_entry(framework, code, values, partial=partial,
-                            questionnaires=merge_questionnaires(framework, questionnaires))
+    _, errors = check_entry(
+        framework,
+        code,
+        values,
+        partial=partial,
+        questionnaires=merge_questionnaires(framework, questionnaires),
+    )
     return errors
 
 
@@ -193,8 +209,9 @@ def score_leaf(
     questionnaires: Iterable[Questionnaire] = (),
 ) -> LeafScore:
     """Points and explanation of leaf ``code`` from complete values."""
-    result, errors = check_entry(framework, code, values,
-                                 questionnaires=merge_questionnaires(framework, questionnaires))
+    result, errors = check_entry(
+        framework, code, values, questionnaires=merge_questionnaires(framework, questionnaires)
+    )
     if errors:
         return LeafScore(None, None, tuple(errors))
     node = framework.node(code)
@@ -208,8 +225,9 @@ def score_leaf(
     except EvaluationError as exc:
         return LeafScore(None, None, (EntryError(code, None, exc.message),))
     missing = isinstance(node.rule, SurveyRule) and not result[0].valid
-    r = NodeResult(node, True, points, node.max, missing, framework.decimals, raw, case,
-                   clamped, result)
+    r = NodeResult(
+        node, True, points, node.max, missing, framework.decimals, raw, case, clamped, result
+    )
     return LeafScore(points, r.explanation)
 
 

@@ -118,8 +118,9 @@ def check_value(d: InputDef, value: Any) -> tuple[Any, str | None]:
         elif isinstance(value, str):
             day = parse_iso_date(value.strip())
         if day is None:
-            return None, ("phải là một ngày yyyy-mm-dd (ví dụ 2025-12-15), không phải "
-                          f"{describe(value)}")
+            return None, (
+                f"phải là một ngày yyyy-mm-dd (ví dụ 2025-12-15), không phải {describe(value)}"
+            )
         if isinstance(d.min, dt.date) and day < d.min:
             return None, f"ngày {day:%d/%m/%Y} sớm hơn ngày nhỏ nhất {d.min:%d/%m/%Y}"
         if isinstance(d.max, dt.date) and day > d.max:
@@ -139,15 +140,17 @@ def check_value(d: InputDef, value: Any) -> tuple[Any, str | None]:
     return number, None
 
 
-def _general(node: Node, rule: GeneralRule, entry: Mapping[Any, Any], partial: bool,
-             errors: list[EntryError]) -> tuple[Any, ...] | None:
+def _general(
+    node: Node, rule: GeneralRule, entry: Mapping[Any, Any], partial: bool, errors: list[EntryError]
+) -> tuple[Any, ...] | None:
     values: list[Any] = []
     for d in rule.inputs:
         value = entry.get(d.name, _ABSENT)
         if value is _ABSENT:
             if not partial:
-                errors.append(EntryError(node.code, d.name,
-                                         f"thiếu giá trị '{d.name}' ({d.label})"))
+                errors.append(
+                    EntryError(node.code, d.name, f"thiếu giá trị '{d.name}' ({d.label})")
+                )
             values.append(None)
             continue
         value, message = check_value(d, value)
@@ -162,11 +165,14 @@ def _manual(node: Node, rule: ManualRule, value: Any) -> tuple[Any, str | None]:
     if number is None:
         return None, f"điểm chấm phải là một số, không phải {describe(value)}"
     if not ZERO <= number <= node.max:
-        return None, (f"điểm chấm phải từ 0 đến {show_number(node.max)}, không phải "
-                      f"{show_number(number)}")
+        return None, (
+            f"điểm chấm phải từ 0 đến {show_number(node.max)}, không phải {show_number(number)}"
+        )
     if rule.step is not None and not fits_step(number, rule.step):
-        return None, (f"điểm chấm {show_number(number)} không đúng bước "
-                      f"{show_number(rule.step)} (ví dụ 0; {show_number(rule.step)}; ...)")
+        return None, (
+            f"điểm chấm {show_number(number)} không đúng bước "
+            f"{show_number(rule.step)} (ví dụ 0; {show_number(rule.step)}; ...)"
+        )
     return number, None
 
 
@@ -179,12 +185,14 @@ def _checklist(rule: ChecklistRule, value: Any) -> tuple[Any, str | None]:
     return tuple(value), None
 
 
-def _survey(rule: SurveyRule, value: Any, questionnaires: Mapping[str, Questionnaire]
-            ) -> tuple[Any, str | None]:
+def _survey(
+    rule: SurveyRule, value: Any, questionnaires: Mapping[str, Questionnaire]
+) -> tuple[Any, str | None]:
     q = questionnaires.get(rule.questionnaire)
     if q is None:
-        return None, (f"phiếu khảo sát '{rule.questionnaire}' chưa được đưa vào (dùng "
-                      "--questionnaire TỆP)")
+        return None, (
+            f"phiếu khảo sát '{rule.questionnaire}' chưa được đưa vào (dùng --questionnaire TỆP)"
+        )
     missing = [c for c in rule.questions if c not in q.question_codes]
     if missing:
         return None, f"phiếu '{q.code}' không có câu hỏi {', '.join(missing)} mà quy tắc cần"
@@ -197,15 +205,18 @@ def _survey(rule: SurveyRule, value: Any, questionnaires: Mapping[str, Questionn
     for question, codes in value.items():
         if question not in rule.questions:
             shown = f"'{question}'" if isinstance(question, str) else describe(question)
-            return None, (f"câu hỏi {shown} không thuộc tiêu chí này (các câu: "
-                          f"{', '.join(rule.questions)})")
+            return None, (
+                f"câu hỏi {shown} không thuộc tiêu chí này (các câu: {', '.join(rule.questions)})"
+            )
         if not isinstance(codes, list | tuple):
             return None, f"câu {question}: cần danh sách mã trả lời, ví dụ [A, B, B]"
         for code in codes:
             if not isinstance(code, str) or code not in shares:
                 shown = f"'{code}'" if isinstance(code, str) else describe(code)
-                return None, (f"câu {question}: mã trả lời {shown} không có trong thang "
-                              f"của phiếu '{q.code}' ({', '.join(shares)})")
+                return None, (
+                    f"câu {question}: mã trả lời {shown} không có trong thang "
+                    f"của phiếu '{q.code}' ({', '.join(shares)})"
+                )
             share = shares[code]
             if share is not None:
                 total = ARITH.add(total, share)
@@ -228,28 +239,48 @@ def check_entry(
     if not isinstance(code, str):
         shown = format(code, "f") if isinstance(code, Decimal) else str(code)
         what = "số" if isinstance(code, Decimal) else describe(code)
-        return None, [EntryError(shown, None, f"mã tiêu chí {shown} là {what}, không phải "
-                                              f"chuỗi: hãy đặt mã trong dấu nháy (\"{shown}\")")]
+        return None, [
+            EntryError(
+                shown,
+                None,
+                f"mã tiêu chí {shown} là {what}, không phải "
+                f'chuỗi: hãy đặt mã trong dấu nháy ("{shown}")',
+            )
+        ]
     node = framework.by_code.get(code)
     if node is None:
-        return None, [EntryError(code, None, "không có tiêu chí mã này trong bộ tiêu chí "
-                                             f"{framework.code}")]
+        return None, [
+            EntryError(code, None, f"không có tiêu chí mã này trong bộ tiêu chí {framework.code}")
+        ]
     if type(entry) is not dict and not isinstance(entry, Mapping):
-        return None, [EntryError(code, None, "số liệu phải là một mục {tên: giá trị}, không phải "
-                                             f"{describe(entry)}")]
+        return None, [
+            EntryError(
+                code,
+                None,
+                f"số liệu phải là một mục {{tên: giá trị}}, không phải {describe(entry)}",
+            )
+        ]
     if NA_KEY in entry:
         return _not_applicable(node, entry)
     if node.children:
-        return None, [EntryError(code, None, "tiêu chí có tiêu chí con: hãy nhập số liệu cho "
-                                             "các tiêu chí con")]
+        return None, [
+            EntryError(
+                code, None, "tiêu chí có tiêu chí con: hãy nhập số liệu cho các tiêu chí con"
+            )
+        ]
     errors: list[EntryError] = []
     names, name_set = _names(framework)[code]
     if entry.keys() != name_set:
         for key in entry:
             if key not in name_set:
                 expected = ", ".join(names) if names else "(không có)"
-                errors.append(EntryError(code, str(key), f"không có số liệu tên '{key}' trong "
-                                                         f"quy tắc (cần: {expected})"))
+                errors.append(
+                    EntryError(
+                        code,
+                        str(key),
+                        f"không có số liệu tên '{key}' trong quy tắc (cần: {expected})",
+                    )
+                )
     rule = node.rule
     if isinstance(rule, GeneralRule):
         values = _general(node, rule, entry, partial, errors)
@@ -279,20 +310,27 @@ def check_entry(
     return (converted,), errors
 
 
-def _not_applicable(node: Node, entry: Mapping[Any, Any]
-                    ) -> tuple[str | None, list[EntryError]]:
+def _not_applicable(node: Node, entry: Mapping[Any, Any]) -> tuple[str | None, list[EntryError]]:
     errors: list[EntryError] = []
     reason = entry[NA_KEY]
     if len(entry) > 1:
-        errors.append(EntryError(node.code, None, "khai báo không áp dụng thì không nhập số "
-                                                  "liệu khác"))
+        errors.append(
+            EntryError(node.code, None, "khai báo không áp dụng thì không nhập số liệu khác")
+        )
     if not isinstance(reason, str) or not reason.strip():
-        errors.append(EntryError(node.code, NA_KEY, "cần ghi lý do không áp dụng (chữ, không "
-                                                    "để trống)"))
+        errors.append(
+            EntryError(node.code, NA_KEY, "cần ghi lý do không áp dụng (chữ, không để trống)")
+        )
     if not node.allows_not_applicable:
-        errors.append(EntryError(node.code, None, "tiêu chí này không được khai báo không áp "
-                                                  "dụng (chỉ khi có may_not_apply: true, hoặc "
-                                                  "nguồn survey/organiser)"))
+        errors.append(
+            EntryError(
+                node.code,
+                None,
+                "tiêu chí này không được khai báo không áp "
+                "dụng (chỉ khi có may_not_apply: true, hoặc "
+                "nguồn survey/organiser)",
+            )
+        )
     if errors:
         return None, errors
     assert isinstance(reason, str)

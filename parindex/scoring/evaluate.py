@@ -55,8 +55,9 @@ def arith_message(exc: ArithmeticError) -> str:
 
 
 def _general(rule: GeneralRule) -> LeafEvaluator:
-    pairs = tuple((c.when.evaluate if c.when is not None else None, c.points.evaluate)
-                  for c in rule.cases)
+    pairs = tuple(
+        (c.when.evaluate if c.when is not None else None, c.points.evaluate) for c in rule.cases
+    )
     if pairs[0][0] is None:  # the first case always holds
         first: LeafEvaluator = pairs[0][1]
         return first

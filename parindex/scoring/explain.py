@@ -78,8 +78,7 @@ class Explanation:
         assert self.points is not None
         if self.clamped and self.raw is not None:
             limit = "không âm" if self.raw < 0 else f"tối đa {self._n(self.max, comma)}"
-            return (f"= {self._n(self.raw, comma)} → {self._n(self.points, comma)} "
-                    f"({limit})")
+            return f"= {self._n(self.raw, comma)} → {self._n(self.points, comma)} ({limit})"
         return f"= {self._n(self.points, comma)}"
 
     def text(self, decimal_comma: bool = False) -> str:
@@ -116,8 +115,7 @@ class Explanation:
             head = f"đạt {len(ticked)}/{len(self.items)} mục"
             if not ticked:
                 return f"{head} → {self._n(self.points, c)}"
-            parts = " + ".join(f"{label} ({format_decimal(pts, comma=c)})"
-                               for label, pts in ticked)
+            parts = " + ".join(f"{label} ({format_decimal(pts, comma=c)})" for label, pts in ticked)
             return f"{head}: {parts} {self._result(c)}"
         # survey
         head = f"phiếu {self.questionnaire}, câu {', '.join(self.questions)}"
@@ -126,8 +124,10 @@ class Explanation:
             return f"{head}: không có câu trả lời hợp lệ → {points} (thiếu số liệu)"
         mean = ARITH.divide(self.total_share, Decimal(self.valid_answers))
         shown = format_decimal(mean, _MEAN_DECIMALS, comma=c)
-        return (f"{head}: {self.valid_answers} câu trả lời hợp lệ, tỉ lệ bình quân {shown} → "
-                f"{format_decimal(self.max, comma=c)} × {shown} {self._result(c)}")
+        return (
+            f"{head}: {self.valid_answers} câu trả lời hợp lệ, tỉ lệ bình quân {shown} → "
+            f"{format_decimal(self.max, comma=c)} × {shown} {self._result(c)}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Structured form for JSON (numbers as strings with a dot)."""

@@ -60,14 +60,17 @@ def merge_questionnaires(
 def _check_unit(framework: Framework, unit: Unit, r: Reader) -> None:
     if framework.applies_to is not None:
         if unit.kind is None:
-            r.error(f"thiếu loại đơn vị (unit.kind); bộ tiêu chí áp dụng cho: "
-                    f"{', '.join(framework.applies_to)}")
+            r.error(
+                f"thiếu loại đơn vị (unit.kind); bộ tiêu chí áp dụng cho: "
+                f"{', '.join(framework.applies_to)}"
+            )
         elif unit.kind not in framework.applies_to:
-            r.error(f"loại đơn vị '{unit.kind}' của {unit.code} không thuộc phạm vi áp dụng của "
-                    f"bộ tiêu chí {framework.code} ({', '.join(framework.applies_to)})")
+            r.error(
+                f"loại đơn vị '{unit.kind}' của {unit.code} không thuộc phạm vi áp dụng của "
+                f"bộ tiêu chí {framework.code} ({', '.join(framework.applies_to)})"
+            )
     elif framework.needs_kind and unit.kind is None:
-        r.error("thiếu loại đơn vị (unit.kind): một số tiêu chí chỉ áp dụng cho một số loại "
-                "đơn vị")
+        r.error("thiếu loại đơn vị (unit.kind): một số tiêu chí chỉ áp dụng cho một số loại đơn vị")
 
 
 def _check_values(
@@ -94,8 +97,9 @@ def _check_values(
         elif result is not None:
             node = framework.by_code[code]
             if kinds_matter and node.applies_to is not None and unit.kind not in node.applies_to:
-                r.warning(f"tiêu chí không áp dụng cho loại đơn vị '{unit.kind}': số liệu bị bỏ "
-                          "qua", code)
+                r.warning(
+                    f"tiêu chí không áp dụng cho loại đơn vị '{unit.kind}': số liệu bị bỏ qua", code
+                )
             leaf_values[code] = result
     return Facts(
         unit=unit,
@@ -119,8 +123,11 @@ def prepare_facts(
     (default: ``đơn vị <code>``)."""
     r = Reader(file or f"đơn vị {unit.code}")
     _check_unit(framework, unit, r)
-    qs = questionnaires if isinstance(questionnaires, Mapping) else \
-        merge_questionnaires(framework, questionnaires)
+    qs = (
+        questionnaires
+        if isinstance(questionnaires, Mapping)
+        else merge_questionnaires(framework, questionnaires)
+    )
     facts = _check_values(framework, unit, values, qs, r)
     if r.has_errors:
         raise ProblemsError(r.problems)
@@ -143,8 +150,11 @@ def read_facts(
     if fmt is None:
         r.error(f"thiếu khóa bắt buộc 'format' (format: {FACTS_FORMAT})")
     elif fmt != FACTS_FORMAT:
-        hint = " — đây là một bộ tiêu chí, không phải tệp số liệu" \
-            if fmt == "parindex-framework/1" else ""
+        hint = (
+            " — đây là một bộ tiêu chí, không phải tệp số liệu"
+            if fmt == "parindex-framework/1"
+            else ""
+        )
         r.error(f"định dạng {describe(fmt)} không đúng: cần {FACTS_FORMAT}{hint}")
     r.unknown_keys(m, ("format", "framework", "unit", "values"), "tệp số liệu")
     fw = m.get("framework")

@@ -28,10 +28,35 @@ from .rules import parse_rule
 __all__ = ["FRAMEWORK_FORMAT", "parse_framework"]
 
 FRAMEWORK_FORMAT = "parindex-framework/1"
-_TOP_KEYS = ("format", "code", "name", "year", "applies_to", "issued_by", "scale", "decimals",
-             "bands", "questionnaires", "nodes")
-_NODE_KEYS = ("code", "name", "max", "children", "capped", "rule", "source", "evidence",
-              "evidence_hint", "guidance", "owner_hint", "applies_to", "may_not_apply", "kind")
+_TOP_KEYS = (
+    "format",
+    "code",
+    "name",
+    "year",
+    "applies_to",
+    "issued_by",
+    "scale",
+    "decimals",
+    "bands",
+    "questionnaires",
+    "nodes",
+)
+_NODE_KEYS = (
+    "code",
+    "name",
+    "max",
+    "children",
+    "capped",
+    "rule",
+    "source",
+    "evidence",
+    "evidence_hint",
+    "guidance",
+    "owner_hint",
+    "applies_to",
+    "may_not_apply",
+    "kind",
+)
 _MAX_DECIMALS = 10
 
 
@@ -46,8 +71,12 @@ class _Inherited:
 
 
 class _FrameworkReader:
-    def __init__(self, r: Reader, questionnaires: Mapping[str, Questionnaire],
-                 set_kinds: tuple[str, ...] | None) -> None:
+    def __init__(
+        self,
+        r: Reader,
+        questionnaires: Mapping[str, Questionnaire],
+        set_kinds: tuple[str, ...] | None,
+    ) -> None:
         self.r = r
         self.questionnaires = questionnaires
         self.set_kinds = set_kinds
@@ -86,12 +115,17 @@ class _FrameworkReader:
         if own_kinds is not None and self.set_kinds is not None:
             for k in own_kinds:
                 if k not in self.set_kinds:
-                    r.warning(f"loại đơn vị '{k}' không có trong applies_to của bộ tiêu chí "
-                              f"({', '.join(self.set_kinds)})", who, where)
+                    r.warning(
+                        f"loại đơn vị '{k}' không có trong applies_to của bộ tiêu chí "
+                        f"({', '.join(self.set_kinds)})",
+                        who,
+                        where,
+                    )
         applies_to = ctx.applies_to
         if own_kinds is not None:
-            applies_to = frozenset(own_kinds) if applies_to is None else \
-                applies_to & frozenset(own_kinds)
+            applies_to = (
+                frozenset(own_kinds) if applies_to is None else applies_to & frozenset(own_kinds)
+            )
         source = Source(source_text) if source_text else ctx.source
         evidence = Evidence(evidence_text) if evidence_text else ctx.evidence
 
@@ -106,8 +140,7 @@ class _FrameworkReader:
         elif isinstance(raw_children, list):
             inner = _Inherited(source, evidence, owner_hint, applies_to, code, ctx.depth + 1)
             for i, raw_child in enumerate(raw_children, 1):
-                child, cmax = self.node(raw_child, f"tiêu chí con thứ {i} của {code or '?'}",
-                                        inner)
+                child, cmax = self.node(raw_child, f"tiêu chí con thứ {i} của {code or '?'}", inner)
                 child_max.append(cmax)
                 if child is not None:
                     children.append(child)
@@ -115,40 +148,71 @@ class _FrameworkReader:
         rule = None
         if has_children or raw_children is not None:
             if m.get("rule") is not None:
-                r.error("tiêu chí có tiêu chí con không được có 'rule' (điểm là tổng điểm các "
-                        "tiêu chí con)", who, where)
+                r.error(
+                    "tiêu chí có tiêu chí con không được có 'rule' (điểm là tổng điểm các "
+                    "tiêu chí con)",
+                    who,
+                    where,
+                )
         else:
             if capped:
                 r.warning("'capped' chỉ có ý nghĩa với tiêu chí có tiêu chí con", who, where)
-            rule = parse_rule(r, m.get("rule"), code=who or "?", node_max=node_max,
-                              label=name or "", questionnaires=self.questionnaires)
+            rule = parse_rule(
+                r,
+                m.get("rule"),
+                code=who or "?",
+                node_max=node_max,
+                label=name or "",
+                questionnaires=self.questionnaires,
+            )
             if isinstance(rule, SurveyRule):
                 if source_text is not None and source is not Source.SURVEY:
-                    r.warning(f"quy tắc survey nhưng source là '{source_text}': coi như "
-                              "source: survey", who, where)
+                    r.warning(
+                        f"quy tắc survey nhưng source là '{source_text}': coi như source: survey",
+                        who,
+                        where,
+                    )
                 source = Source.SURVEY
 
         if has_children and node_max is not None and None not in child_max:
             total = sum((c for c in child_max if c is not None), ZERO)
             if total < node_max:
-                r.error(f"tổng điểm tối đa của các tiêu chí con ({show_number(total)}) nhỏ hơn "
-                        f"điểm tối đa ({show_number(node_max)})", who, where)
+                r.error(
+                    f"tổng điểm tối đa của các tiêu chí con ({show_number(total)}) nhỏ hơn "
+                    f"điểm tối đa ({show_number(node_max)})",
+                    who,
+                    where,
+                )
             elif total > node_max and not capped:
-                r.error(f"tổng điểm tối đa của các tiêu chí con ({show_number(total)}) lớn hơn "
-                        f"điểm tối đa ({show_number(node_max)}); thêm 'capped: true' nếu điểm "
-                        "được cộng dồn tối đa không quá điểm tối đa", who, where)
+                r.error(
+                    f"tổng điểm tối đa của các tiêu chí con ({show_number(total)}) lớn hơn "
+                    f"điểm tối đa ({show_number(node_max)}); thêm 'capped: true' nếu điểm "
+                    "được cộng dồn tối đa không quá điểm tối đa",
+                    who,
+                    where,
+                )
 
         if code is None or name is None or node_max is None or r.has_errors:
             return None, node_max
         if rule is None and not has_children:
             return None, node_max
         return Node(
-            code=code, name=name, max=node_max, children=tuple(children), capped=capped,
-            rule=rule, source=source, evidence=evidence, evidence_hint=evidence_hint,
-            guidance=guidance, owner_hint=owner_hint, applies_to=applies_to,
+            code=code,
+            name=name,
+            max=node_max,
+            children=tuple(children),
+            capped=capped,
+            rule=rule,
+            source=source,
+            evidence=evidence,
+            evidence_hint=evidence_hint,
+            guidance=guidance,
+            owner_hint=owner_hint,
+            applies_to=applies_to,
             may_not_apply=may_not_apply,
             kind=NodeKind(kind_text) if kind_text and ctx.depth == 0 else None,
-            depth=ctx.depth, parent=ctx.parent,
+            depth=ctx.depth,
+            parent=ctx.parent,
         ), node_max
 
 
@@ -174,8 +238,12 @@ def _bands(r: Reader, raw: Any) -> tuple[Band, ...]:
         elif not last and m.get("min") is None:
             r.error("thiếu 'min' (chỉ mức cuối cùng không có min)", None, where)
         if low is not None and previous is not None and low >= previous:
-            r.error(f"các mức xếp loại phải theo thứ tự cao trước: min {show_number(low)} không "
-                    f"nhỏ hơn {show_number(previous)} của mức trước", None, where)
+            r.error(
+                f"các mức xếp loại phải theo thứ tự cao trước: min {show_number(low)} không "
+                f"nhỏ hơn {show_number(previous)} của mức trước",
+                None,
+                where,
+            )
         if low is not None:
             previous = low
         if label is not None:
@@ -183,8 +251,9 @@ def _bands(r: Reader, raw: Any) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _questionnaires(r: Reader, raw: Any, given: Iterable[Questionnaire]
-                    ) -> dict[str, Questionnaire]:
+def _questionnaires(
+    r: Reader, raw: Any, given: Iterable[Questionnaire]
+) -> dict[str, Questionnaire]:
     found: dict[str, Questionnaire] = {}
     if raw is not None:
         if not isinstance(raw, list):
@@ -199,8 +268,10 @@ def _questionnaires(r: Reader, raw: Any, given: Iterable[Questionnaire]
                 found[q.code] = q
     for q in given:
         if q.code in found:
-            r.warning(f"phiếu '{q.code}' có cả trong bộ tiêu chí và trong tệp riêng: dùng phiếu "
-                      "trong tệp riêng")
+            r.warning(
+                f"phiếu '{q.code}' có cả trong bộ tiêu chí và trong tệp riêng: dùng phiếu "
+                "trong tệp riêng"
+            )
         found[q.code] = q
     return found
 
@@ -235,8 +306,7 @@ def parse_framework(
     set_kinds = r.kinds(m, "applies_to")
     issued_by = r.text(m, "issued_by")
     scale = r.decimal(m, "scale", positive=True)
-    decimals = r.decimal(m, "decimals", integer=True, minimum=ZERO,
-                         maximum=Decimal(_MAX_DECIMALS))
+    decimals = r.decimal(m, "decimals", integer=True, minimum=ZERO, maximum=Decimal(_MAX_DECIMALS))
     bands = _bands(r, m.get("bands"))
     found = _questionnaires(r, m.get("questionnaires"), questionnaires)
 
@@ -260,14 +330,20 @@ def parse_framework(
     parent_index = tuple(-1 if n.parent is None else position[n.parent] for n in order)
     children_index = tuple(tuple(position[c.code] for c in n.children) for n in order)
     framework = Framework(
-        code=code, name=name, year=int(year_value) if year_value is not None else None,
-        applies_to=set_kinds, issued_by=issued_by,
+        code=code,
+        name=name,
+        year=int(year_value) if year_value is not None else None,
+        applies_to=set_kinds,
+        issued_by=issued_by,
         scale=scale if scale is not None else Decimal(100),
         decimals=int(decimals) if decimals is not None else 2,
-        bands=bands, questionnaires=MappingProxyType(found), nodes=tuple(nodes),
-        order=tuple(order), by_code=MappingProxyType({n.code: n for n in order}),
-        parent_index=parent_index, children_index=children_index,
+        bands=bands,
+        questionnaires=MappingProxyType(found),
+        nodes=tuple(nodes),
+        order=tuple(order),
+        by_code=MappingProxyType({n.code: n for n in order}),
+        parent_index=parent_index,
+        children_index=children_index,
         needs_kind=set_kinds is not None or any(n.applies_to is not None for n in order),
     )
     return framework, r.problems
-

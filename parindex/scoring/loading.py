@@ -29,8 +29,7 @@ def read_document(path: str | Path) -> tuple[Any, list[Problem]]:
         return None, exc.problems
 
 
-def load_questionnaires(paths: Iterable[str | Path]
-                        ) -> tuple[list[Questionnaire], list[Problem]]:
+def load_questionnaires(paths: Iterable[str | Path]) -> tuple[list[Questionnaire], list[Problem]]:
     questionnaires: list[Questionnaire] = []
     problems: list[Problem] = []
     for path in paths:

@@ -42,8 +42,10 @@ def _options(r: Reader, value: Any, where: str) -> tuple[ScaleOption, ...]:
             r.error("thiếu khóa bắt buộc 'code'", where=place)
         label = r.text(m, "label", where=place, required=True)
         if "share" not in m:
-            r.error("thiếu khóa bắt buộc 'share' (một số từ 0 đến 1, hoặc null cho "
-                    "\"không biết\")", where=place)
+            r.error(
+                "thiếu khóa bắt buộc 'share' (một số từ 0 đến 1, hoặc null cho \"không biết\")",
+                where=place,
+            )
             continue
         share = r.decimal(m, "share", where=place, minimum=_ZERO, maximum=_ONE)
         if m["share"] is not None and share is None:
@@ -119,8 +121,9 @@ def parse_questionnaire(
         return None
     shares: Mapping[str, Decimal | None] = MappingProxyType({o.code: o.share for o in scale})
     if all(o.share is None for o in scale):
-        r.error("mọi mức trả lời đều có share: null: không câu trả lời nào được tính điểm",
-                where=place)
+        r.error(
+            "mọi mức trả lời đều có share: null: không câu trả lời nào được tính điểm", where=place
+        )
         return None
     return Questionnaire(
         code=code,

@@ -57,8 +57,9 @@ def rank_results(results: Iterable[UnitResult]) -> list[RankedUnit]:
     return out
 
 
-def ranking_json(framework_code: str, ranked: Iterable[RankedUnit], decimals: int
-                 ) -> dict[str, Any]:
+def ranking_json(
+    framework_code: str, ranked: Iterable[RankedUnit], decimals: int
+) -> dict[str, Any]:
     """The ``ranking --json`` document."""
 
     def s(value: Decimal) -> str:

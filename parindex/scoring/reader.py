@@ -73,8 +73,11 @@ class Reader:
     ) -> Mapping[Any, Any] | None:
         if isinstance(value, Mapping):
             return value
-        self.error(f"{what} phải là một mục có các khóa (key: value), không phải {describe(value)}",
-                   node, where)
+        self.error(
+            f"{what} phải là một mục có các khóa (key: value), không phải {describe(value)}",
+            node,
+            where,
+        )
         return None
 
     def unknown_keys(
@@ -95,8 +98,15 @@ class Reader:
                     where,
                 )
 
-    def code(self, value: Any, what: str, node: str | None = None,
-             where: str | None = None, *, is_node: bool = False) -> str | None:
+    def code(
+        self,
+        value: Any,
+        what: str,
+        node: str | None = None,
+        where: str | None = None,
+        *,
+        is_node: bool = False,
+    ) -> str | None:
         """A code must be a non-empty string; a number means the code was not quoted.
         ``is_node``: the value is a node's own code, so the problem names it as the node."""
         if isinstance(value, str):
@@ -114,8 +124,9 @@ class Reader:
                 None if is_node else where,
             )
             return None
-        self.error(f"{what} phải là chuỗi trong dấu nháy, không phải {describe(value)}",
-                   node, where)
+        self.error(
+            f"{what} phải là chuỗi trong dấu nháy, không phải {describe(value)}", node, where
+        )
         return None
 
     def text(
@@ -169,12 +180,18 @@ class Reader:
             self.error(f"'{key}' phải lớn hơn 0, không phải {show_number(value)}", node, where)
             return None
         if minimum is not None and value < minimum:
-            self.error(f"'{key}' không được nhỏ hơn {show_number(minimum)} "
-                       f"(đang là {show_number(value)})", node, where)
+            self.error(
+                f"'{key}' không được nhỏ hơn {show_number(minimum)} (đang là {show_number(value)})",
+                node,
+                where,
+            )
             return None
         if maximum is not None and value > maximum:
-            self.error(f"'{key}' không được lớn hơn {show_number(maximum)} "
-                       f"(đang là {show_number(value)})", node, where)
+            self.error(
+                f"'{key}' không được lớn hơn {show_number(maximum)} (đang là {show_number(value)})",
+                node,
+                where,
+            )
             return None
         return value
 
@@ -203,8 +220,11 @@ class Reader:
         options = list(choices)
         if isinstance(value, str) and value in options:
             return value
-        self.error(f"'{key}' phải là một trong: {', '.join(options)} "
-                   f"(không phải {describe(value)})", node, where)
+        self.error(
+            f"'{key}' phải là một trong: {', '.join(options)} (không phải {describe(value)})",
+            node,
+            where,
+        )
         return None
 
     def kinds(
@@ -215,8 +235,12 @@ class Reader:
             return None
         value = m[key]
         if not isinstance(value, list) or not value:
-            self.error(f"'{key}' phải là danh sách loại đơn vị, ví dụ [xa, phuong], "
-                       f"không phải {describe(value)}", node, where)
+            self.error(
+                f"'{key}' phải là danh sách loại đơn vị, ví dụ [xa, phuong], "
+                f"không phải {describe(value)}",
+                node,
+                where,
+            )
             return None
         out: list[str] = []
         for item in value:

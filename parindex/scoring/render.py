@@ -44,8 +44,7 @@ def check_summary(framework: Framework, file: str, warnings: int) -> str:
     if framework.bands:
         parts.append(f"{len(framework.bands)} mức xếp loại")
     tail = f" ({warnings} cảnh báo)" if warnings else ""
-    return (f"{file}: hợp lệ{tail} — {framework.code}: {framework.name}\n"
-            + "; ".join(parts) + ".")
+    return f"{file}: hợp lệ{tail} — {framework.code}: {framework.name}\n" + "; ".join(parts) + "."
 
 
 def score_table(result: UnitResult) -> str:
@@ -55,7 +54,8 @@ def score_table(result: UnitResult) -> str:
     unit = result.unit
     lines = [
         f"Bộ tiêu chí: {fw.code} — {fw.name}",
-        f"Đơn vị: {unit.code}" + (f" — {unit.name}" if unit.name else "")
+        f"Đơn vị: {unit.code}"
+        + (f" — {unit.name}" if unit.name else "")
         + (f" (loại: {unit.kind})" if unit.kind else ""),
         "",
     ]
@@ -63,13 +63,15 @@ def score_table(result: UnitResult) -> str:
     for r in result.nodes:
         node = r.node
         indent = "  " * node.depth
-        rows.append((
-            indent + node.code,
-            _cut(node.name, _NAME_WIDTH),
-            _n(r.points, d),
-            _n(node.max, d),
-            r.explanation.text(decimal_comma=True),
-        ))
+        rows.append(
+            (
+                indent + node.code,
+                _cut(node.name, _NAME_WIDTH),
+                _n(r.points, d),
+                _n(node.max, d),
+                r.explanation.text(decimal_comma=True),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for i, row in enumerate(rows):
         lines.append(
@@ -79,26 +81,34 @@ def score_table(result: UnitResult) -> str:
         if i == 0:
             lines.append("-" * (sum(widths) + 8 + len("Cách tính")))
     lines.append("")
-    lines.append(f"Điểm các lĩnh vực: {_n(result.base, d)} / {_n(result.applicable_max, d)} "
-                 f"(tối đa của bộ: {_n(result.max, d)})")
+    lines.append(
+        f"Điểm các lĩnh vực: {_n(result.base, d)} / {_n(result.applicable_max, d)} "
+        f"(tối đa của bộ: {_n(result.max, d)})"
+    )
     lines.append(f"Điểm thưởng: {_n(result.bonus, d)}; điểm trừ: {_n(result.penalty, d)}")
     lines.append(f"Tổng điểm: {_n(result.total, d)}")
-    lines.append(f"Chỉ số: {_n(result.index, d)}" + (f" — xếp loại: {result.band}"
-                                                    if result.band else ""))
+    lines.append(
+        f"Chỉ số: {_n(result.index, d)}" + (f" — xếp loại: {result.band}" if result.band else "")
+    )
     if result.missing:
         lines.append(f"Chưa có số liệu ({len(result.missing)}): {', '.join(result.missing)}")
     return "\n".join(lines)
 
 
-def ranking_table(framework: Framework, ranked: Sequence[RankedUnit] | Iterable[RankedUnit]
-                  ) -> str:
+def ranking_table(framework: Framework, ranked: Sequence[RankedUnit] | Iterable[RankedUnit]) -> str:
     d = framework.decimals
     rows = [("Hạng", "Đơn vị", "Tên", "Chỉ số", "Tổng điểm", "Xếp loại")]
     for u in ranked:
-        rows.append((
-            "—" if u.rank is None else str(u.rank), u.unit, _cut(u.name or "", _NAME_WIDTH),
-            _n(u.index, d), _n(u.total, d), u.band or "",
-        ))
+        rows.append(
+            (
+                "—" if u.rank is None else str(u.rank),
+                u.unit,
+                _cut(u.name or "", _NAME_WIDTH),
+                _n(u.index, d),
+                _n(u.total, d),
+                u.band or "",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = [f"Xếp hạng theo bộ tiêu chí {framework.code} — {framework.name}", ""]
     for i, row in enumerate(rows):

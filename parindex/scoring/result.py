@@ -63,8 +63,12 @@ class NodeResult(NamedTuple):
 
 def explain_node(r: NodeResult) -> Explanation:
     node = r.node
-    base: dict[str, Any] = {"code": node.code, "points": r.points, "max": node.max,
-                            "decimals": r.decimals}
+    base: dict[str, Any] = {
+        "code": node.code,
+        "points": r.points,
+        "max": node.max,
+        "decimals": r.decimals,
+    }
     if not r.applicable:
         return Explanation(kind="not_applicable", reason=r.reason, **base)
     if r.children_sum is not None:
@@ -78,23 +82,33 @@ def explain_node(r: NodeResult) -> Explanation:
         if r.case is None:
             return Explanation(kind="general", inputs=inputs, **common)
         case = rule.cases[r.case]
-        return Explanation(kind="general", case_index=r.case,
-                           when=case.when.text if case.when else None,
-                           points_expr=case.points.text, inputs=inputs, **common)
+        return Explanation(
+            kind="general",
+            case_index=r.case,
+            when=case.when.text if case.when else None,
+            points_expr=case.points.text,
+            inputs=inputs,
+            **common,
+        )
     if isinstance(rule, ChecklistRule):
         ticks = r.values[0]
         items = tuple((i.label, i.points, bool(t)) for i, t in zip(rule.items, ticks, strict=True))
         return Explanation(kind="checklist", items=items, inputs=(("items", ticks),), **common)
     if isinstance(rule, SurveyRule):
         tally: SurveyTally = r.values[0]
-        return Explanation(kind="survey", questionnaire=tally.questionnaire,
-                           questions=rule.questions, valid_answers=tally.valid,
-                           total_share=tally.total_share,
-                           inputs=(("answers", {k: list(v) for k, v in tally.answers.items()}),),
-                           **common)
+        return Explanation(
+            kind="survey",
+            questionnaire=tally.questionnaire,
+            questions=rule.questions,
+            valid_answers=tally.valid,
+            total_share=tally.total_share,
+            inputs=(("answers", {k: list(v) for k, v in tally.answers.items()}),),
+            **common,
+        )
     if isinstance(rule, YesNoRule):
-        return Explanation(kind="yes_no", label=rule.label, inputs=(("met", r.values[0]),),
-                           **common)
+        return Explanation(
+            kind="yes_no", label=rule.label, inputs=(("met", r.values[0]),), **common
+        )
     return Explanation(kind="manual", inputs=(("score", r.values[0]),), **common)
 
 
@@ -142,8 +156,7 @@ class UnitResult:
         """Every node's result, in pre-order."""
         built = self._cache.get("nodes")
         if built is None:
-            built = self._cache["nodes"] = _node_results(self.framework, self.facts,
-                                                         self.outcomes)
+            built = self._cache["nodes"] = _node_results(self.framework, self.facts, self.outcomes)
         return built
 
     def node(self, code: str) -> NodeResult:
@@ -161,16 +174,18 @@ class UnitResult:
 
         nodes = []
         for r in self.nodes:
-            nodes.append({
-                "code": r.node.code,
-                "name": r.node.name,
-                "points": s(r.points) if r.points is not None else None,
-                "max": s(r.node.max),
-                "applicable_max": s(r.applicable_max) if r.applicable else None,
-                "applicable": r.applicable,
-                "missing": r.missing,
-                "explanation": r.explanation.text(),
-            })
+            nodes.append(
+                {
+                    "code": r.node.code,
+                    "name": r.node.name,
+                    "points": s(r.points) if r.points is not None else None,
+                    "max": s(r.node.max),
+                    "applicable_max": s(r.applicable_max) if r.applicable else None,
+                    "applicable": r.applicable,
+                    "missing": r.missing,
+                    "explanation": r.explanation.text(),
+                }
+            )
         return {
             "framework": self.framework.code,
             "unit": self.unit.code,
@@ -186,8 +201,7 @@ class UnitResult:
         }
 
 
-def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes
-                  ) -> tuple[NodeResult, ...]:
+def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes) -> tuple[NodeResult, ...]:
     d = framework.decimals
     out = []
     for i, node in enumerate(framework.order):
@@ -195,8 +209,11 @@ def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes
         if not o.applicable[i]:
             out.append(NodeResult(node, False, None, ZERO, False, d, reason=info))
         elif not node.is_leaf:
-            out.append(NodeResult(node, True, o.points[i], o.applicable_max[i], False, d,
-                                  children_sum=info))
+            out.append(
+                NodeResult(
+                    node, True, o.points[i], o.applicable_max[i], False, d, children_sum=info
+                )
+            )
         elif info is None:
             out.append(NodeResult(node, True, o.points[i], node.max, True, d))
         else:
@@ -204,8 +221,20 @@ def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes
             rule = node.rule
             case = which_case(rule, values) if isinstance(rule, GeneralRule) else None
             clamped = info < ZERO or info > node.max
-            out.append(NodeResult(node, True, o.points[i], node.max, i in o.missing, d, info,
-                                  case, clamped, values))
+            out.append(
+                NodeResult(
+                    node,
+                    True,
+                    o.points[i],
+                    node.max,
+                    i in o.missing,
+                    d,
+                    info,
+                    case,
+                    clamped,
+                    values,
+                )
+            )
     return tuple(out)
 
 

@@ -42,14 +42,24 @@ _HUNDRED = Decimal(100)
 def constant_expression(value: Decimal) -> CompiledExpression:
     """A number written directly (``points: 0``) as an expression."""
     return CompiledExpression(
-        text=format_decimal(value), type=Type.NUMBER, evaluate=lambda v: value,
-        is_constant=True, constant=value, names=(),
+        text=format_decimal(value),
+        type=Type.NUMBER,
+        evaluate=lambda v: value,
+        is_constant=True,
+        constant=value,
+        names=(),
     )
 
 
 class _RuleReader:
-    def __init__(self, r: Reader, code: str, node_max: Decimal | None, label: str,
-                 questionnaires: Mapping[str, Questionnaire]) -> None:
+    def __init__(
+        self,
+        r: Reader,
+        code: str,
+        node_max: Decimal | None,
+        label: str,
+        questionnaires: Mapping[str, Questionnaire],
+    ) -> None:
         self.r = r
         self.code = code
         self.max = node_max if node_max is not None else Decimal(1)
@@ -76,8 +86,11 @@ class _RuleReader:
         if "step" in m and m["step"] is not None and step is None:
             return None
         if step is not None and self.max_known and not fits_step(self.max, step):
-            self.warning(f"điểm tối đa {show_number(self.max)} không phải bội của bước "
-                         f"{show_number(step)}: không chấm được điểm tối đa", "rule")
+            self.warning(
+                f"điểm tối đa {show_number(self.max)} không phải bội của bước "
+                f"{show_number(step)}: không chấm được điểm tối đa",
+                "rule",
+            )
         return ManualRule(step)
 
     def yes_no(self, value: Any) -> Rule | None:
@@ -111,8 +124,11 @@ class _RuleReader:
             return None
         total = sum((i.points for i in items), ZERO)
         if self.max_known and total < self.max:
-            self.warning(f"tổng điểm các mục ({show_number(total)}) nhỏ hơn điểm tối đa "
-                         f"({show_number(self.max)}): không thể đạt điểm tối đa", "rule")
+            self.warning(
+                f"tổng điểm các mục ({show_number(total)}) nhỏ hơn điểm tối đa "
+                f"({show_number(self.max)}): không thể đạt điểm tối đa",
+                "rule",
+            )
         return ChecklistRule(tuple(items))
 
     def survey(self, value: Any) -> Rule | None:
@@ -142,13 +158,19 @@ class _RuleReader:
             return None
         questionnaire = self.questionnaires.get(qcode)
         if questionnaire is None:
-            self.warning(f"phiếu khảo sát '{qcode}' chưa có trong bộ tiêu chí: cần đưa tệp phiếu "
-                         "(--questionnaire) khi chấm điểm", "rule")
+            self.warning(
+                f"phiếu khảo sát '{qcode}' chưa có trong bộ tiêu chí: cần đưa tệp phiếu "
+                "(--questionnaire) khi chấm điểm",
+                "rule",
+            )
         else:
             unknown = [q for q in questions if q not in questionnaire.question_codes]
             for q in unknown:
-                self.error(f"câu hỏi '{q}' không có trong phiếu '{qcode}' (phiếu có: "
-                           f"{', '.join(x.code for x in questionnaire.questions)})", "rule")
+                self.error(
+                    f"câu hỏi '{q}' không có trong phiếu '{qcode}' (phiếu có: "
+                    f"{', '.join(x.code for x in questionnaire.questions)})",
+                    "rule",
+                )
             if unknown:
                 return None
         return SurveyRule(qcode, tuple(questions))
@@ -167,8 +189,11 @@ class _RuleReader:
                 return value
             if isinstance(value, str) and parse_iso_date(value) is not None:
                 return parse_iso_date(value)
-            self.error(f"'{key}' của đầu vào kiểu date phải là ngày yyyy-mm-dd, "
-                       f"không phải {describe(value)}", where)
+            self.error(
+                f"'{key}' của đầu vào kiểu date phải là ngày yyyy-mm-dd, "
+                f"không phải {describe(value)}",
+                where,
+            )
             return None
         limits = (ZERO, _HUNDRED) if itype is InputType.PERCENT else (None, None)
         return self.r.decimal(m, key, self.code, where, minimum=limits[0], maximum=limits[1])
@@ -181,35 +206,46 @@ class _RuleReader:
         name = m.get("name")
         if isinstance(name, str):
             where = f"đầu vào {name}"
-        self.r.unknown_keys(m, ("name", "type", "label", "help", "min", "max"), "đầu vào",
-                            self.code, where)
+        self.r.unknown_keys(
+            m, ("name", "type", "label", "help", "min", "max"), "đầu vào", self.code, where
+        )
         if name is None:
             self.error("thiếu khóa bắt buộc 'name'", where)
             return None
         if not isinstance(name, str):
-            hint = " (yes/no/on/off bị đọc thành đúng/sai: hãy chọn tên khác)" \
-                if isinstance(name, bool) else ""
+            hint = (
+                " (yes/no/on/off bị đọc thành đúng/sai: hãy chọn tên khác)"
+                if isinstance(name, bool)
+                else ""
+            )
             self.error(f"tên đầu vào phải là chữ, không phải {describe(name)}{hint}", where)
             return None
         if not _NAME.match(name):
-            self.error(f"tên đầu vào '{name}' không hợp lệ: chỉ gồm chữ cái không dấu, chữ số "
-                       "và '_', không bắt đầu bằng chữ số", where)
+            self.error(
+                f"tên đầu vào '{name}' không hợp lệ: chỉ gồm chữ cái không dấu, chữ số "
+                "và '_', không bắt đầu bằng chữ số",
+                where,
+            )
             return None
         if name in RESERVED_NAMES:
             self.error(f"tên đầu vào '{name}' trùng với một từ dành riêng của biểu thức", where)
             return None
         raw_type = m.get("type")
         if raw_type is None:
-            self.error("thiếu khóa bắt buộc 'type' (integer, decimal, percent, boolean, date)",
-                       where)
+            self.error(
+                "thiếu khóa bắt buộc 'type' (integer, decimal, percent, boolean, date)", where
+            )
             return None
         try:
             itype = InputType(raw_type) if isinstance(raw_type, str) else None
         except ValueError:
             itype = None
         if itype is None:
-            self.error(f"kiểu đầu vào không hợp lệ: {describe(raw_type)}; dùng integer, decimal, "
-                       "percent, boolean hoặc date", where)
+            self.error(
+                f"kiểu đầu vào không hợp lệ: {describe(raw_type)}; dùng integer, decimal, "
+                "percent, boolean hoặc date",
+                where,
+            )
             return None
         label = self.r.text(m, "label", self.code, where) or name
         help_text = self.r.text(m, "help", self.code, where)
@@ -220,23 +256,30 @@ class _RuleReader:
             return None
         return InputDef(name, itype, label, help_text, low, high)
 
-    def expression(self, raw: Any, expect: Type, where: str,
-                   inputs: Mapping[str, tuple[Type, int]]) -> CompiledExpression | None:
+    def expression(
+        self, raw: Any, expect: Type, where: str, inputs: Mapping[str, tuple[Type, int]]
+    ) -> CompiledExpression | None:
         if expect is Type.NUMBER and isinstance(raw, Decimal) and raw.is_finite():
             return constant_expression(raw)
         if expect is Type.BOOLEAN and isinstance(raw, bool):
-            return CompiledExpression(text="true" if raw else "false", type=Type.BOOLEAN,
-                                      evaluate=lambda v: raw, is_constant=True, constant=raw,
-                                      names=())
+            return CompiledExpression(
+                text="true" if raw else "false",
+                type=Type.BOOLEAN,
+                evaluate=lambda v: raw,
+                is_constant=True,
+                constant=raw,
+                names=(),
+            )
         if not isinstance(raw, str):
             wanted = "một số hoặc một biểu thức" if expect is Type.NUMBER else "một điều kiện"
             self.error(f"cần {wanted} (chữ), không phải {describe(raw)}", where)
             return None
         try:
-            return compile_expression(raw, inputs, {"max_points": (Type.NUMBER, self.max)},
-                                      expect=expect)
+            return compile_expression(
+                raw, inputs, {"max_points": (Type.NUMBER, self.max)}, expect=expect
+            )
         except ExprError as exc:
-            self.error(f"biểu thức \"{raw}\": {exc.describe()}", where)
+            self.error(f'biểu thức "{raw}": {exc.describe()}', where)
             return None
 
     def general(self, m: Mapping[Any, Any]) -> Rule | None:
@@ -265,8 +308,10 @@ class _RuleReader:
         always_at: int | None = None
         for i, raw in enumerate(raw_cases, 1):
             if always_at is not None:
-                self.warning(f"trường hợp {always_at} luôn đúng nên trường hợp này không bao giờ "
-                             "được dùng", f"trường hợp {i}")
+                self.warning(
+                    f"trường hợp {always_at} luôn đúng nên trường hợp này không bao giờ được dùng",
+                    f"trường hợp {i}",
+                )
             case = self.case(raw, i, table)
             if case is None:
                 ok = False
@@ -297,8 +342,11 @@ class _RuleReader:
         if points.is_constant and self.max_known:
             value = points.constant
             if value < 0 or value > self.max:
-                self.warning(f"điểm {show_number(value)} nằm ngoài [0; {show_number(self.max)}] "
-                             "và sẽ bị giới hạn", f"{where}, points")
+                self.warning(
+                    f"điểm {show_number(value)} nằm ngoài [0; {show_number(self.max)}] "
+                    "và sẽ bị giới hạn",
+                    f"{where}, points",
+                )
         return Case(when, points)
 
 
@@ -316,8 +364,11 @@ def parse_rule(
     if raw is None or raw == "manual":
         return ManualRule()
     if isinstance(raw, str):
-        hint = " (yes_no, checklist và survey cần thêm giá trị, ví dụ {yes_no: \"Có kế hoạch\"})" \
-            if raw in _SHORTHANDS else ""
+        hint = (
+            ' (yes_no, checklist và survey cần thêm giá trị, ví dụ {yes_no: "Có kế hoạch"})'
+            if raw in _SHORTHANDS
+            else ""
+        )
         rr.error(f"quy tắc không hợp lệ: \"{raw}\"; chỉ 'manual' được viết một mình{hint}", "rule")
         return None
     m = r.mapping(raw, "rule", code, "rule")
@@ -325,8 +376,11 @@ def parse_rule(
         return None
     kinds = [k for k in _SHORTHANDS if k in m]
     if len(kinds) > 1 or (kinds and ("inputs" in m or "cases" in m)):
-        rr.error("mỗi quy tắc chỉ được có một loại: " + ", ".join(
-            k for k in (*_SHORTHANDS, "inputs", "cases") if k in m), "rule")
+        rr.error(
+            "mỗi quy tắc chỉ được có một loại: "
+            + ", ".join(k for k in (*_SHORTHANDS, "inputs", "cases") if k in m),
+            "rule",
+        )
         return None
     if not kinds:
         return rr.general(m)
@@ -339,4 +393,3 @@ def parse_rule(
     if kind == "checklist":
         return rr.checklist(m[kind])
     return rr.survey(m[kind])
-

@@ -89,8 +89,10 @@ def parse_date_text(text: str) -> dt.date:
     else:
         m = _DMY.match(s)
         if not m:
-            raise UIValueError(f"'{text.strip()}' không phải là ngày: nhập theo dạng "
-                               "ngày/tháng/năm, ví dụ 05/11/2025")
+            raise UIValueError(
+                f"'{text.strip()}' không phải là ngày: nhập theo dạng "
+                "ngày/tháng/năm, ví dụ 05/11/2025"
+            )
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     try:
         return dt.date(year, month, day)
@@ -105,8 +107,9 @@ def _fold(text: str) -> str:
 
 
 _TRUE = frozenset({"co", "c", "dung", "dat", "x", "1", "true", "yes", "y", "on", "roi", "da"})
-_FALSE = frozenset({"khong", "k", "ko", "sai", "khong dat", "chua dat", "chua", "0", "false",
-                    "no", "n", "off"})
+_FALSE = frozenset(
+    {"khong", "k", "ko", "sai", "khong dat", "chua dat", "chua", "0", "false", "no", "n", "off"}
+)
 
 
 def parse_bool_text(text: str) -> bool:

@@ -683,11 +683,36 @@ class _Writer:
             self.entry(" " * indent + "-", item, parent, indent, item=True)
 
 
+def _without_default_node_rule(node: Any) -> Any:
+    if not isinstance(node, Mapping):
+        return node
+    children = node.get("children")
+    if isinstance(children, list):
+        return {**node, "children": [_without_default_node_rule(c) for c in children]}
+    if children is None and node.get("rule") == "manual":
+        return {k: v for k, v in node.items() if k != "rule"}
+    return node
+
+
+def _without_default_rules(doc: Any) -> Any:
+    """In a criteria set, ``rule: manual`` on a leaf is the default and is left out, so a set
+    that spells it and one that does not (e.g. after a trip through .xlsx, where both are an
+    empty ``Cách chấm`` cell) have one canonical text and one SHA-256."""
+    if (
+        isinstance(doc, Mapping)
+        and doc.get("format") == "parindex-framework/1"
+        and isinstance(doc.get("nodes"), list)
+    ):
+        return {**doc, "nodes": [_without_default_node_rule(n) for n in doc["nodes"]]}
+    return doc
+
+
 def dump_canonical_yaml(doc: Any) -> str:
     """The canonical YAML text of a document (see the module description). Raises
     ``ValueError`` for values a document cannot hold (floats are accepted and written as the
     shortest exact decimal of their ``repr``; NaN and infinities are refused)."""
     writer = _Writer()
+    doc = _without_default_rules(doc)
     if isinstance(doc, Mapping):
         if not doc:
             return "{}\n"

@@ -8,7 +8,6 @@ from parindex.frameworks.checking import (
     UploadFile,
     check_upload,
     display_name,
-    normalise_document,
     questionnaires_digest,
 )
 from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
@@ -128,17 +127,10 @@ def test_leaf_without_rule_is_stored_as_manual() -> None:
     }
     result = check_upload("t.yaml", yaml_bytes(doc))
     assert result.ok
-    assert "rule: manual" in result.canonical_yaml
-    # ...so the workbook form gives the same text back
+    assert "rule:" not in result.canonical_yaml  # the default is left out of canonical text
+    # ...so the workbook form (an empty Cách chấm cell) gives the same text back
     again = check_upload("t.xlsx", xlsx_bytes(result.document))
     assert again.canonical_yaml == result.canonical_yaml
-
-
-def test_normalise_leaves_parents_alone() -> None:
-    doc = commune_doc()
-    before = dump_canonical_yaml(doc)
-    normalise_document(doc)
-    assert dump_canonical_yaml(doc) == before  # every leaf already has a rule
 
 
 def test_display_name_drops_folders() -> None:

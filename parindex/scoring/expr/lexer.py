@@ -127,9 +127,12 @@ class Lexer:
             self.i += 2
             return Token(TokenKind.OP, two, start)
         if two in ("**", "//", "&&", "||"):
-            hint = {"**": "phép lũy thừa không được hỗ trợ",
-                    "//": "phép chia lấy phần nguyên không được hỗ trợ; dùng round(x, 0)",
-                    "&&": _HINTS["&"], "||": _HINTS["|"]}[two]
+            hint = {
+                "**": "phép lũy thừa không được hỗ trợ",
+                "//": "phép chia lấy phần nguyên không được hỗ trợ; dùng round(x, 0)",
+                "&&": _HINTS["&"],
+                "||": _HINTS["|"],
+            }[two]
             raise ExprError(f"toán tử '{two}' không hợp lệ: {hint}", start)
         if ch in _OPERATORS_1:
             self.i += 1

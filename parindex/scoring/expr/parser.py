@@ -31,9 +31,16 @@ MAX_DEPTH = 60  # nesting limit: keeps evaluation far from Python's recursion li
 _INFIX: dict[str, int] = {
     "or": 1,
     "and": 2,
-    "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4,
-    "+": 5, "-": 5,
-    "*": 6, "/": 6,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "==": 4,
+    "!=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
 }
 _NOT_PRECEDENCE = 3
 _UNARY_PRECEDENCE = 7
@@ -97,8 +104,7 @@ class _Parser:
             closing = self.lexer.next()
             if closing.kind is not TokenKind.RPAREN:
                 raise ExprError(
-                    f"thiếu ')' đóng ngoặc mở ở ký tự {token.pos + 1} "
-                    f"(gặp {_describe(closing)})",
+                    f"thiếu ')' đóng ngoặc mở ở ký tự {token.pos + 1} (gặp {_describe(closing)})",
                     closing.pos,
                 )
             return inner

@@ -70,9 +70,7 @@ class _Checker:
         if isinstance(e, BoolLit):
             return Type.BOOLEAN
         if isinstance(e, StringLit):
-            raise ExprError(
-                "chuỗi chỉ dùng được trong date(\"yyyy-mm-dd\")", e.pos
-            )
+            raise ExprError('chuỗi chỉ dùng được trong date("yyyy-mm-dd")', e.pos)
         if isinstance(e, Name):
             found = self.names.get(e.name)
             if found is None:
@@ -145,8 +143,9 @@ class _Checker:
             self._arity(e, 1, 1)
             arg = e.args[0]
             if not isinstance(arg, StringLit):
-                raise ExprError('date(...) cần một ngày viết trong dấu nháy: date("2025-12-15")',
-                                e.pos)
+                raise ExprError(
+                    'date(...) cần một ngày viết trong dấu nháy: date("2025-12-15")', e.pos
+                )
             if parse_iso_date(arg.value) is None:
                 raise ExprError(
                     f"ngày không hợp lệ '{arg.value}': viết theo dạng yyyy-mm-dd, "

@@ -59,21 +59,29 @@ def leaf(code: str, max_: str = "1", **extra: Any) -> dict[str, Any]:
     return {"code": code, "name": f"Tiêu chí {code}", "max": D(max_), **extra}
 
 
-def parent(code: str, max_: str, children: list[dict[str, Any]], **extra: Any
-           ) -> dict[str, Any]:
-    return {"code": code, "name": f"Lĩnh vực {code}", "max": D(max_), "children": children,
-            **extra}
+def parent(code: str, max_: str, children: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"code": code, "name": f"Lĩnh vực {code}", "max": D(max_), "children": children, **extra}
 
 
 def framework_doc(nodes: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"format": "parindex-framework/1", "code": "t", "name": "Bộ thử", "nodes": nodes,
-            **extra}
+    return {
+        "format": "parindex-framework/1",
+        "code": "t",
+        "name": "Bộ thử",
+        "nodes": nodes,
+        **extra,
+    }
 
 
-def facts_for(framework: Framework, values: dict[str, Any], kind: str | None = None,
-              questionnaires: tuple[Questionnaire, ...] = ()) -> Facts:
-    return prepare_facts(framework, Unit("u", "Đơn vị thử", kind), values,
-                         questionnaires=questionnaires)
+def facts_for(
+    framework: Framework,
+    values: dict[str, Any],
+    kind: str | None = None,
+    questionnaires: tuple[Questionnaire, ...] = (),
+) -> Facts:
+    return prepare_facts(
+        framework, Unit("u", "Đơn vị thử", kind), values, questionnaires=questionnaires
+    )
 
 
 @pytest.fixture(scope="session")

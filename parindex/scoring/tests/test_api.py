@@ -26,24 +26,36 @@ D = Decimal
 
 def test_input_specs_of_each_rule_shape(example: Framework) -> None:
     [issued] = input_specs(example, "1.1.1")
-    assert (issued.name, issued.type, issued.label) == ("issued_on", "date",
-                                                       "Ngày ban hành kế hoạch")
+    assert (issued.name, issued.type, issued.label) == (
+        "issued_on",
+        "date",
+        "Ngày ban hành kế hoạch",
+    )
     done, planned = input_specs(example, "1.4.1")
     assert (done.type, done.min, done.step, planned.min) == ("integer", D(0), D(1), D(1))
     [pct] = input_specs(example, "3.1.1")
     assert (pct.type, pct.min, pct.max) == ("percent", D(0), D(100))
     [met] = input_specs(example, "1.3.1")
-    assert (met.name, met.type, met.label) == ("met", "boolean",
-                                               "Có kế hoạch và báo cáo kết quả tự kiểm tra")
+    assert (met.name, met.type, met.label) == (
+        "met",
+        "boolean",
+        "Có kế hoạch và báo cáo kết quả tự kiểm tra",
+    )
     [score] = input_specs(example, "2.1")
-    assert (score.name, score.type, score.min, score.max, score.step) == \
-        ("score", "decimal", D(0), D(2), D("0.25"))
+    assert (score.name, score.type, score.min, score.max, score.step) == (
+        "score",
+        "decimal",
+        D(0),
+        D(2),
+        D("0.25"),
+    )
     [items] = input_specs(example, "1.4.2")
     assert items.type == "checklist"
     assert [(i.index, i.label, i.points) for i in items.items] == [
         (0, "Bảng tin điện tử, màn hình điện tử", D("0.25")),
         (1, "Trang thông tin điện tử, mạng xã hội", D("0.25")),
-        (2, "Hội nghị, tờ gấp, pano, đài truyền thanh", D("0.5"))]
+        (2, "Hội nghị, tờ gấp, pano, đài truyền thanh", D("0.5")),
+    ]
     [answers] = input_specs(example, "8.1.1")
     assert answers.type == "answers" and answers.questionnaire == "lanh-dao"
     assert [q.code for q in answers.questions] == ["C1", "C2", "C3"]
@@ -136,14 +148,18 @@ def test_date_bounds_in_the_ui() -> None:
 def test_validate_entry_partial_and_complete(example: Framework) -> None:
     assert validate_entry(example, "1.4.1", {"done": D(9)}, partial=True) == []
     assert validate_entry(example, "1.4.1", {"done": D(9)}, partial=False) == [
-        EntryError("1.4.1", "planned", "thiếu giá trị 'planned' (Số chỉ tiêu theo kế hoạch)")]
+        EntryError("1.4.1", "planned", "thiếu giá trị 'planned' (Số chỉ tiêu theo kế hoạch)")
+    ]
     assert validate_entry(example, "1.4.1", {"done": D(-1)}, partial=True) == [
-        EntryError("1.4.1", "done", "không được nhỏ hơn 0 (đang là -1)")]
+        EntryError("1.4.1", "done", "không được nhỏ hơn 0 (đang là -1)")
+    ]
     assert validate_entry(example, "2.1", {}, partial=True) == []
     assert validate_entry(example, "2.1", {"score": D("0.3")}, partial=True)[0].input == "score"
     errors = validate_entry(example, "1.4.1", {"done": D("1.5"), "x": D(1)}, partial=True)
     assert [(e.input, e.message[:20]) for e in errors] == [
-        ("x", "không có số liệu tên"), ("done", "phải là số nguyên, k")]
+        ("x", "không có số liệu tên"),
+        ("done", "phải là số nguyên, k"),
+    ]
     assert validate_entry(example, "4.3", {"not_applicable": "Không có thôn"}, partial=False) == []
     assert validate_entry(example, "9.9", {}, partial=True)[0].message.startswith("không có tiêu")
 
@@ -152,8 +168,10 @@ def test_score_leaf_live(example: Framework) -> None:
     live = score_leaf(example, "1.4.1", {"done": D(19), "planned": D(20)})
     assert live.points == D("0.95") and live.errors == ()
     assert live.explanation is not None
-    assert live.explanation.text(decimal_comma=True) == \
-        "done >= 0.9 * planned → max_points * done / planned = 0,95"
+    assert (
+        live.explanation.text(decimal_comma=True)
+        == "done >= 0.9 * planned → max_points * done / planned = 0,95"
+    )
     incomplete = score_leaf(example, "1.4.1", {"done": D(19)})
     assert incomplete.points is None and incomplete.errors[0].input == "planned"
     assert score_leaf(example, "8.1.1", {"answers": {"C1": ["A", "C"]}}).points == D("6.00")
@@ -167,9 +185,22 @@ def test_score_leaf_live(example: Framework) -> None:
 def test_score_leaf_reports_a_division_by_zero() -> None:
     from .conftest import build, framework_doc, leaf
 
-    fw = build(framework_doc([leaf("1", rule={
-        "inputs": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}],
-        "cases": [{"points": "a / b"}]})]))
+    fw = build(
+        framework_doc(
+            [
+                leaf(
+                    "1",
+                    rule={
+                        "inputs": [
+                            {"name": "a", "type": "integer"},
+                            {"name": "b", "type": "integer"},
+                        ],
+                        "cases": [{"points": "a / b"}],
+                    },
+                )
+            ]
+        )
+    )
     live = score_leaf(fw, "1", {"a": D(1), "b": D(0)})
     assert live.points is None
     assert live.errors[0].message.startswith("không tính được điểm: phép chia cho 0")

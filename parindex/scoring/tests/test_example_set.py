@@ -66,8 +66,18 @@ BY_HAND = {
     "9.2": "0.00",
     "10.1": "2.50",  # 2.5 × 1
 }
-FIELDS = {"1": "6.40", "2": "3.25", "3": "9.85", "4": "3.00", "5": "4.81", "6": "3.67",
-          "7": "8.40", "8": "32.59", "9": "1.00", "10": "2.50"}
+FIELDS = {
+    "1": "6.40",
+    "2": "3.25",
+    "3": "9.85",
+    "4": "3.00",
+    "5": "4.81",
+    "6": "3.67",
+    "7": "8.40",
+    "8": "32.59",
+    "9": "1.00",
+    "10": "2.50",
+}
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +88,11 @@ def result(example: Framework, questionnaire: Any) -> UnitResult:
 
 
 def test_every_leaf_by_hand(result: UnitResult) -> None:
-    got = {r.code: (None if r.points is None else str(r.points)) for r in result.nodes
-           if r.node.is_leaf}
+    got = {
+        r.code: (None if r.points is None else str(r.points))
+        for r in result.nodes
+        if r.node.is_leaf
+    }
     assert got == BY_HAND
 
 
@@ -97,21 +110,45 @@ def test_fields_totals_index_and_band_by_hand(result: UnitResult) -> None:
 
 def test_json_document(result: UnitResult) -> None:
     doc = result.to_json()
-    assert list(doc) == ["framework", "unit", "total", "max", "applicable_max", "index", "band",
-                         "bonus", "penalty", "missing", "nodes"]
+    assert list(doc) == [
+        "framework",
+        "unit",
+        "total",
+        "max",
+        "applicable_max",
+        "index",
+        "band",
+        "bonus",
+        "penalty",
+        "missing",
+        "nodes",
+    ]
     assert {k: v for k, v in doc.items() if k != "nodes"} == {
-        "framework": "vd-xa-2025", "unit": "son-linh", "total": "70.47", "max": "100.00",
-        "applicable_max": "98.00", "index": "71.91", "band": "Khá", "bonus": "1.00",
-        "penalty": "2.50", "missing": []}
+        "framework": "vd-xa-2025",
+        "unit": "son-linh",
+        "total": "70.47",
+        "max": "100.00",
+        "applicable_max": "98.00",
+        "index": "71.91",
+        "band": "Khá",
+        "bonus": "1.00",
+        "penalty": "2.50",
+        "missing": [],
+    }
     codes = [n["code"] for n in doc["nodes"]]
     assert codes[:6] == ["1", "1.1", "1.1.1", "1.1.2", "1.2", "1.3"]  # pre-order
     assert len(codes) == 63
     node = next(n for n in doc["nodes"] if n["code"] == "1.4.1")
     assert node == {
-        "code": "1.4.1", "name": "Mức độ thực hiện kế hoạch tuyên truyền CCHC",
-        "points": "0.90", "max": "1.00", "applicable_max": "1.00", "applicable": True,
+        "code": "1.4.1",
+        "name": "Mức độ thực hiện kế hoạch tuyên truyền CCHC",
+        "points": "0.90",
+        "max": "1.00",
+        "applicable_max": "1.00",
+        "applicable": True,
         "missing": False,
-        "explanation": "done >= 0.9 * planned → max_points * done / planned = 0.90"}
+        "explanation": "done >= 0.9 * planned → max_points * done / planned = 0.90",
+    }
     na = next(n for n in doc["nodes"] if n["code"] == "4.3")
     assert na["applicable"] is False and na["points"] is None
     json.dumps(doc)  # plain JSON types only
@@ -133,11 +170,15 @@ def test_canonical_json_is_deterministic_and_carries_inputs(result: UnitResult) 
 def test_explanations_in_ui_form(result: UnitResult) -> None:
     texts = {r.code: r.explanation.text(decimal_comma=True) for r in result.nodes}
     assert texts["8.2"] == "max_points * sipas_pct / 100 = 13,09"
-    assert texts["8.1.2"] == ("phiếu lanh-dao, câu C4, C5, C6: 4 câu trả lời hợp lệ, tỉ lệ bình "
-                              "quân 0,4500 → 10 × 0,4500 = 4,50")
+    assert texts["8.1.2"] == (
+        "phiếu lanh-dao, câu C4, C5, C6: 4 câu trả lời hợp lệ, tỉ lệ bình "
+        "quân 0,4500 → 10 × 0,4500 = 4,50"
+    )
     assert texts["4.3"] == "không áp dụng: Xã không có thôn, tổ dân phố phải sắp xếp"
     assert texts["1"] == "tổng điểm các tiêu chí con = 6,40"
-    assert texts["7.3"] == ("đạt 2/3 mục: Cập nhật tin bài thường xuyên (0,5) + Công khai thông "
-                            "tin theo quy định (1) = 1,50")
+    assert texts["7.3"] == (
+        "đạt 2/3 mục: Cập nhật tin bài thường xuyên (0,5) + Công khai thông "
+        "tin theo quy định (1) = 1,50"
+    )
     e = result.node("1.1.1").explanation
     assert e.to_dict()["inputs"] == {"issued_on": "2025-01-20"} and e.to_dict()["case"] == 1

@@ -28,8 +28,9 @@ def compiled(text: str, expect: Type | None = None) -> CompiledExpression:
 NINE, TEN, FEB_10 = D(9), D(10), dt.date(2025, 2, 10)
 
 
-def run(text: str, done: Any = NINE, planned: Any = TEN, issued_on: dt.date = FEB_10,
-        ok: bool = True) -> Any:
+def run(
+    text: str, done: Any = NINE, planned: Any = TEN, issued_on: dt.date = FEB_10, ok: bool = True
+) -> Any:
     return compiled(text).evaluate((done, planned, issued_on, ok))
 
 

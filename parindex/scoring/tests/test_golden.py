@@ -39,8 +39,9 @@ def run_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> object:
 
 def check(expected_path: Path, got: object) -> None:
     if os.environ.get("PARINDEX_REGOLD"):
-        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert got == expected
 
@@ -53,8 +54,14 @@ def test_there_are_golden_cases() -> None:
 @pytest.mark.parametrize("facts", FACTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_score_json(facts: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = facts.parent
-    args = ["framework", "score", *framework_args(case)[:1], str(facts), "--json",
-            *framework_args(case)[1:]]
+    args = [
+        "framework",
+        "score",
+        *framework_args(case)[:1],
+        str(facts),
+        "--json",
+        *framework_args(case)[1:],
+    ]
     got = run_json(args, capsys)
     check(case / facts.name.replace(".facts.yaml", ".expected.json"), got)
 

@@ -37,7 +37,7 @@ CENT = D("0.01")
 
 
 def decimals_between(low: int, high: int, places: int = 2) -> st.SearchStrategy[Decimal]:
-    scale = 10 ** places
+    scale = 10**places
     return st.integers(low * scale, high * scale).map(lambda n: D(n).scaleb(-places))
 
 
@@ -93,8 +93,7 @@ def scored(values: dict[str, Any], kind: str = "xa") -> UnitResult:
 
 
 @given(example_facts(), st.sampled_from(["xa", "phuong", "dac_khu"]))
-def test_points_stay_within_zero_and_max_and_are_rounded(values: dict[str, Any], kind: str
-                                                        ) -> None:
+def test_points_stay_within_zero_and_max_and_are_rounded(values: dict[str, Any], kind: str) -> None:
     result = scored(values, kind)
     for r in result.nodes:
         if r.points is None:
@@ -122,8 +121,14 @@ def test_totals_are_rounded_leaves_summed_and_capped_per_parent(values: dict[str
             top = min(top, node.max)
         assert r.applicable_max == top
         assert r.points == min(sum((k.points or D(0) for k in kids), D(0)), top)
-    base = sum((r.points or D(0) for r in result.nodes
-                if r.node.depth == 0 and r.node.kind is None and r.applicable), D(0))
+    base = sum(
+        (
+            r.points or D(0)
+            for r in result.nodes
+            if r.node.depth == 0 and r.node.kind is None and r.applicable
+        ),
+        D(0),
+    )
     bonus = by_code["9"].points or D(0)
     penalty = by_code["10"].points or D(0)
     assert result.total == min(max(base + bonus - penalty, D(0)), result.applicable_max)
@@ -135,9 +140,14 @@ def test_totals_are_rounded_leaves_summed_and_capped_per_parent(values: dict[str
         assert abs(Fraction(result.index) - exact) <= Fraction(1, 200)
 
 
-MONOTONE = [("1.4.1", "done", {"planned": D(20)}), ("3.3", "digitised_pct", {}),
-            ("5.2", "trained", {"planned": D(9)}), ("8.3", "met", {"total": D(8)}),
-            ("7.5", "paid_online_pct", {}), ("1.6", "done_on_time", {"assigned": D(7)})]
+MONOTONE = [
+    ("1.4.1", "done", {"planned": D(20)}),
+    ("3.3", "digitised_pct", {}),
+    ("5.2", "trained", {"planned": D(9)}),
+    ("8.3", "met", {"total": D(8)}),
+    ("7.5", "paid_online_pct", {}),
+    ("1.6", "done_on_time", {"assigned": D(7)}),
+]
 
 
 @given(st.sampled_from(MONOTONE), st.integers(0, 100), st.integers(0, 100))
@@ -154,29 +164,36 @@ def test_raising_an_input_of_a_monotone_rule_never_lowers_its_points(
 @given(st.lists(st.booleans(), min_size=3, max_size=3), st.integers(0, 2))
 def test_ticking_a_checklist_item_never_lowers_points(items: list[bool], i: int) -> None:
     before = scored({"1.4.2": {"items": items}}).node("1.4.2").points
-    after = scored({"1.4.2": {"items": [*items[:i], True, *items[i + 1:]]}}).node("1.4.2").points
+    after = scored({"1.4.2": {"items": [*items[:i], True, *items[i + 1 :]]}}).node("1.4.2").points
     assert before is not None and after is not None and before <= after
 
 
-@given(st.lists(st.sampled_from(["A", "B", "C", "D"]), min_size=1, max_size=10),
-       st.integers(0, 9))
+@given(st.lists(st.sampled_from(["A", "B", "C", "D"]), min_size=1, max_size=10), st.integers(0, 9))
 def test_a_better_survey_answer_never_lowers_points(answers: list[str], i: int) -> None:
     i %= len(answers)
     better = {"D": "C", "C": "B", "B": "A", "A": "A"}[answers[i]]
     before = scored({"8.1.1": {"answers": {"C1": answers}}}).node("8.1.1").points
-    improved = [*answers[:i], better, *answers[i + 1:]]
+    improved = [*answers[:i], better, *answers[i + 1 :]]
     after = scored({"8.1.1": {"answers": {"C1": improved}}}).node("8.1.1").points
     assert before is not None and after is not None and before <= after
 
 
-@given(st.lists(st.tuples(st.text("abcdefgh", min_size=1, max_size=4),
-                          st.none() | decimals_between(0, 5, 1)),
-                unique_by=lambda t: t[0], max_size=25))
-def test_ranking_is_a_permutation_with_correct_ties(items: list[tuple[str, Decimal | None]]
-                                                   ) -> None:
+@given(
+    st.lists(
+        st.tuples(
+            st.text("abcdefgh", min_size=1, max_size=4), st.none() | decimals_between(0, 5, 1)
+        ),
+        unique_by=lambda t: t[0],
+        max_size=25,
+    )
+)
+def test_ranking_is_a_permutation_with_correct_ties(
+    items: list[tuple[str, Decimal | None]],
+) -> None:
     ranked = assign_ranks(items)
     assert sorted((code, index) for _, code, index in ranked) == sorted(
-        items, key=lambda t: (t[0], t[1]))
+        items, key=lambda t: (t[0], t[1])
+    )
     indexes = [index for _, _, index in ranked]
     known = [x for x in indexes if x is not None]
     assert indexes == known + [None] * (len(indexes) - len(known))

@@ -18,9 +18,11 @@ def test_no_django_import_in_the_engine() -> None:
 
 
 def test_importing_the_engine_and_the_command_loads_no_django() -> None:
-    code = ("import sys, parindex.scoring, parindex.cli, parindex.scoring.loading; "
-            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) "
-            "else 0)")
+    code = (
+        "import sys, parindex.scoring, parindex.cli, parindex.scoring.loading; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) "
+        "else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

@@ -34,7 +34,14 @@ def test_copies_are_identical(name: str) -> None:
 def test_shared_example_checks_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert SHARED is not None
     examples = SHARED / "examples"
-    status = main(["framework", "check", str(examples / "vd-xa-2025.yaml"), "--questionnaire",
-                   str(examples / "lanh-dao.questionnaire.yaml")])
+    status = main(
+        [
+            "framework",
+            "check",
+            str(examples / "vd-xa-2025.yaml"),
+            "--questionnaire",
+            str(examples / "lanh-dao.questionnaire.yaml"),
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 0 and err == "" and "hợp lệ" in out

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from parindex.scoring.problems import ProblemsError
 from parindex.scoring.yamlio import (
+    _without_default_rules,
     canonical_sha256,
     dump_canonical_yaml,
     dump_flow,
@@ -446,7 +447,8 @@ def test_multiline_text_is_a_literal_block() -> None:
 def test_examples_canonical_round_trip(path: Path) -> None:
     doc = load_yaml_file(path)
     text = dump_canonical_yaml(doc)
-    assert load(text) == doc
+    # Equal but for the default ``rule: manual`` on leaves, which canonical text leaves out.
+    assert load(text) == _without_default_rules(doc)
     assert dump_canonical_yaml(load(text)) == text
     assert canonical_sha256(doc) == canonical_sha256(load(text))
     assert len(canonical_sha256(doc)) == 64
@@ -520,3 +522,38 @@ def test_flow_round_trip_property(doc: object) -> None:
 def test_canonical_text_reads_the_same_with_plain_pyyaml(doc: dict[str, str]) -> None:
     """Other tools read our files with an ordinary YAML 1.1 parser: text stays text."""
     assert yaml.safe_load(dump_canonical_yaml(doc)) == (doc or {})
+
+
+def test_canonical_text_leaves_out_the_default_manual_rule() -> None:
+    spelled = {
+        "format": "parindex-framework/1",
+        "nodes": [
+            {
+                "code": "1",
+                "name": "Lĩnh vực",
+                "max": Decimal("2"),
+                "children": [
+                    {"code": "1.1", "name": "a", "max": Decimal("1"), "rule": "manual"},
+                    {"code": "1.2", "name": "b", "max": Decimal("1"), "rule": {"yes_no": "Có"}},
+                ],
+            }
+        ],
+    }
+    implicit = {
+        "format": "parindex-framework/1",
+        "nodes": [
+            {
+                "code": "1",
+                "name": "Lĩnh vực",
+                "max": Decimal("2"),
+                "children": [
+                    {"code": "1.1", "name": "a", "max": Decimal("1")},
+                    {"code": "1.2", "name": "b", "max": Decimal("1"), "rule": {"yes_no": "Có"}},
+                ],
+            }
+        ],
+    }
+    assert dump_canonical_yaml(spelled) == dump_canonical_yaml(implicit)
+    assert canonical_sha256(spelled) == canonical_sha256(implicit)
+    assert "manual" not in dump_canonical_yaml(spelled)
+    assert "yes_no" in dump_canonical_yaml(spelled)
