@@ -82,9 +82,19 @@ def load_accounts() -> list[tuple[str, str, str]]:
     return printed
 
 
+def load_cycle(organiser: Unit) -> None:
+    """The 2025 campaign: both illustrative criteria sets, groups, phases, plan."""
+    from parindex.campaigns.demo import load_demo_campaign
+    from parindex.frameworks.demo import load_demo_frameworks
+
+    departments_set, communes_set = load_demo_frameworks(organiser)
+    load_demo_campaign(departments_set, communes_set)
+
+
 def load_demo() -> list[tuple[str, str, str]]:
-    load_units()
+    organiser = load_units()
     accounts = load_accounts()
+    load_cycle(organiser)
     for step in DEMO_STEPS:
         step()
     return accounts
