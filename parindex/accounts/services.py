@@ -487,7 +487,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
     """Take a role back. The row stays (inactive, with who and when) for the history."""
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("unit", "user")
             .get(pk=membership.pk)
         )
