@@ -45,6 +45,12 @@ class Assessment(models.Model):
     claimed_total = models.DecimalField(
         "tổng điểm tự chấm", max_digits=12, decimal_places=4, null=True, blank=True
     )
+    claimed_max = models.DecimalField(
+        "điểm tối đa áp dụng", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    claimed_index = models.DecimalField(
+        "chỉ số tự chấm (%)", max_digits=9, decimal_places=4, null=True, blank=True
+    )
     completeness = models.DecimalField(
         "mức độ hoàn thành (%)", max_digits=6, decimal_places=2, default=0
     )
@@ -129,6 +135,16 @@ class ImmutableError(Exception):
     pass
 
 
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    """Bulk writes would bypass ``Submission.save``/``delete``: refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Bản gửi đã lưu không được sửa.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Bản gửi đã lưu không được xóa.")
+
+
 class Submission(models.Model):
     """A numbered, immutable snapshot of what the unit submitted (engine canonical JSON)."""
 
@@ -143,6 +159,8 @@ class Submission(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     late_exception_reason = models.TextField(blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bản gửi"

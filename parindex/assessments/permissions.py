@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from parindex.accounts.permissions import ensure, grants, is_admin
 from parindex.accounts.roles import Role
+from parindex.campaigns.models import AssessedUnit
 
 from .engine import ancestors_and_self, engine_framework
 from .models import Assessment, Assignment
@@ -33,12 +34,20 @@ UNIT_MANAGERS = frozenset({Role.HEAD, Role.FOCAL})  # edit everything, assign wo
 _ASSIGNED_ATTR = "_parindex_assigned_codes"
 
 
-def _scopes(user: Any) -> tuple[set[int], dict[int, set[str]]]:
-    """(organising bodies read, {unit id: roles held there})."""
+def _applies(grant: Any, campaign_id: int | None) -> bool:
+    """A role given for one campaign counts only in that campaign."""
+    return grant.campaign_id is None or grant.campaign_id == campaign_id
+
+
+def _scopes(user: Any, campaign_id: int | None = None) -> tuple[set[int], dict[int, set[str]]]:
+    """(organising bodies read, {unit id: roles held there}); with ``campaign_id``, only the
+    roles that count in that campaign."""
     bodies: set[int] = set()
     units: dict[int, set[str]] = {}
     for g in grants(user):
         if g.unit_id is None:
+            continue
+        if campaign_id is not None and not _applies(g, campaign_id):
             continue
         if g.is_organiser_unit and g.role in ORGANISER_READERS:
             bodies.add(g.unit_id)
@@ -51,6 +60,10 @@ def _unit_id(assessment: Assessment) -> int:
     return assessment.assessed_unit.unit_id
 
 
+def _campaign_id(assessment: Assessment) -> int:
+    return assessment.assessed_unit.campaign_id
+
+
 def _organiser_id(assessment: Assessment) -> int:
     return assessment.assessed_unit.campaign.organiser_id
 
@@ -60,11 +73,11 @@ def _campaign_opened(assessment: Assessment) -> bool:
 
 
 def unit_roles(user: Any, assessment: Assessment) -> set[str]:
-    """The unit-side roles ``user`` holds in the assessed unit (empty before the campaign
-    opens, since units see nothing of a campaign in preparation)."""
+    """The unit-side roles ``user`` holds in the assessed unit for this campaign (empty before
+    the campaign opens, since units see nothing of a campaign in preparation)."""
     if not _campaign_opened(assessment):
         return set()
-    _bodies, units = _scopes(user)
+    _bodies, units = _scopes(user, _campaign_id(assessment))
     return units.get(_unit_id(assessment), set())
 
 
@@ -72,7 +85,7 @@ def is_organiser_side(user: Any, assessment: Assessment) -> bool:
     """Reads every assessment of the campaign (admin included)."""
     if is_admin(user):
         return True
-    bodies, _units = _scopes(user)
+    bodies, _units = _scopes(user, _campaign_id(assessment))
     return _organiser_id(assessment) in bodies
 
 
@@ -80,8 +93,11 @@ def is_organiser(user: Any, assessment: Assessment) -> bool:
     """The secretariat of the campaign's organising body (or an admin)."""
     if is_admin(user):
         return True
-    organiser = _organiser_id(assessment)
-    return any(g.role == Role.ORGANISER and g.unit_id == organiser for g in grants(user))
+    organiser, campaign = _organiser_id(assessment), _campaign_id(assessment)
+    return any(
+        g.role == Role.ORGANISER and g.unit_id == organiser and _applies(g, campaign)
+        for g in grants(user)
+    )
 
 
 # --- Seeing ------------------------------------------------------------------------------
@@ -94,15 +110,32 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
         return qs.none()
     if is_admin(user):
         return qs
-    bodies, units = _scopes(user)
-    if not bodies and not units:
-        return qs.none()
-    condition = Q(assessed_unit__campaign__organiser_id__in=bodies)
-    if units:
-        condition |= Q(assessed_unit__unit_id__in=list(units)) & ~Q(
-            assessed_unit__campaign__status="preparing"
-        )
+    condition = Q(pk__in=[])
+    for g in grants(user):
+        if g.unit_id is None:
+            continue
+        in_campaign = Q(assessed_unit__campaign_id=g.campaign_id) if g.campaign_id else Q()
+        if g.is_organiser_unit and g.role in ORGANISER_READERS:
+            condition |= Q(assessed_unit__campaign__organiser_id=g.unit_id) & in_campaign
+        if g.role in UNIT_READERS:
+            condition |= (
+                Q(assessed_unit__unit_id=g.unit_id)
+                & ~Q(assessed_unit__campaign__status="preparing")
+                & in_campaign
+            )
     return qs.filter(condition)
+
+
+def assessed_units_of(user: Any) -> QuerySet[AssessedUnit]:
+    """The assessed-unit rows of opened campaigns where ``user`` holds a unit-side role (the
+    units whose assessment they work on or follow)."""
+    condition = Q(pk__in=[])
+    for g in grants(user):
+        if g.unit_id is None or g.role not in UNIT_READERS or g.is_organiser_unit:
+            continue
+        in_campaign = Q(campaign_id=g.campaign_id) if g.campaign_id else Q()
+        condition |= Q(unit_id=g.unit_id) & in_campaign
+    return AssessedUnit.objects.filter(condition).exclude(campaign__status="preparing")
 
 
 def can_view_assessment(user: Any, assessment: Assessment) -> bool:
@@ -113,9 +146,7 @@ def can_view_assessment(user: Any, assessment: Assessment) -> bool:
 
 def can_view_audit(user: Any, assessment: Assessment) -> bool:
     """The audit trail: the unit head, the focal officer and the organiser side."""
-    return is_organiser_side(user, assessment) or bool(
-        unit_roles(user, assessment) & UNIT_MANAGERS
-    )
+    return is_organiser_side(user, assessment) or bool(unit_roles(user, assessment) & UNIT_MANAGERS)
 
 
 # --- Changing entries ----------------------------------------------------------------------
@@ -134,6 +165,15 @@ def assigned_codes(user: Any, assessment: Assessment) -> set[str]:
         )
         setattr(user, _ASSIGNED_ATTR, cache)
     return cache[assessment.pk]
+
+
+def remember_assigned(user: Any, assessment: Assessment, codes: set[str]) -> None:
+    """Fill the per-user cache from assignments a page has already read."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    cache: dict[int, set[str]] = getattr(user, _ASSIGNED_ATTR, None) or {}
+    cache[assessment.pk] = set(codes)
+    setattr(user, _ASSIGNED_ATTR, cache)
 
 
 def forget_assigned(user: Any) -> None:
@@ -190,7 +230,7 @@ def can_act_as(user: Any, assessment: Assessment, actor: Actor) -> bool:
 def can_view_progress_board(user: Any, campaign: Any) -> bool:
     if is_admin(user):
         return True
-    bodies, _units = _scopes(user)
+    bodies, _units = _scopes(user, campaign.pk)
     return campaign.organiser_id in bodies
 
 
@@ -215,6 +255,7 @@ __all__ = [
     "ORGANISER_READERS",
     "UNIT_MANAGERS",
     "UNIT_READERS",
+    "assessed_units_of",
     "assessments_visible_to",
     "assigned_codes",
     "can_act_as",
@@ -231,5 +272,6 @@ __all__ = [
     "is_organiser_side",
     "is_unit_manager",
     "may_write_node",
+    "remember_assigned",
     "unit_roles",
 ]

@@ -1,0 +1,279 @@
+"""Reading a filled sheet back: the changes it would make and every problem, by row and column."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from openpyxl import load_workbook
+
+from parindex.core.text import nfc
+from parindex.scoring import UIValueError, input_specs
+from parindex.scoring.uivalues import parse_bool_text
+
+from ..context import AssessmentContext, self_entries
+from ..evaluation import evaluate
+from ..models import Entry
+from ..permissions import may_write_node
+from .sheet import (
+    COL_CODE,
+    COL_INPUT,
+    COL_NA,
+    COL_NOTE,
+    COL_VALUE,
+    META_SHEET,
+    SHEET,
+)
+
+_MAX_ROWS = 5000
+
+
+# --- Reading back ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportChange:
+    """What one criterion would become."""
+
+    code: str
+    name: str
+    raw: dict[str, Any]
+    justification: str
+    not_applicable_reason: str
+    version: int  # the entry's version now (0: none yet)
+    points: Decimal | None
+    old_points: Decimal | None
+    fields: list[str] = field(default_factory=list)  # what changes, in words
+
+    def as_session(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "raw": self.raw,
+            "justification": self.justification,
+            "na": self.not_applicable_reason,
+            "version": self.version,
+        }
+
+
+@dataclass
+class ImportPreview:
+    changes: list[ImportChange] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person would have typed (numbers with a decimal comma)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        try:
+            number = Decimal(repr(value))
+        except InvalidOperation:  # pragma: no cover - openpyxl gives finite floats
+            return str(value)
+        text = format(number, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return nfc(str(value))
+
+
+def _open(source: IO[bytes] | bytes) -> Any:
+    data = source if isinstance(source, bytes) else source.read()
+    return load_workbook(io.BytesIO(data), data_only=True)
+
+
+@dataclass
+class _Collected:
+    first_row: int
+    rows: dict[str, int] = field(default_factory=dict)  # input name → row
+    raw: dict[str, Any] = field(default_factory=dict)
+    items: dict[int, tuple[int, str]] = field(default_factory=dict)  # index → (row, text)
+    justification: str = ""
+    na: str = ""
+
+
+def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) -> ImportPreview:
+    """Read a filled sheet: the changes it would make and every problem, by row and column."""
+    preview = ImportPreview()
+    try:
+        wb = _open(source)
+    except Exception:
+        preview.errors.append("Không đọc được tệp: cần tệp Excel (.xlsx) tải từ trang này.")
+        return preview
+    if SHEET not in wb.sheetnames:
+        preview.errors.append(f"Tệp không có trang “{SHEET}” (hãy dùng tệp tải từ trang này).")
+        return preview
+    versions_in_file: dict[str, int] | None = None
+    if META_SHEET in wb.sheetnames:
+        found: dict[str, int] = {}
+        for key, value, *_rest in wb[META_SHEET].iter_rows(values_only=True, max_col=2):
+            if key == "assessment" and value not in (None, ctx.assessment.pk):
+                preview.errors.append(
+                    "Tệp này được tải từ hồ sơ tự đánh giá khác (đơn vị hoặc đợt khác)."
+                )
+                return preview
+            if isinstance(key, str) and key.startswith("version:") and isinstance(value, int):
+                found[key.split(":", 1)[1]] = value
+        versions_in_file = found
+    ws = wb[SHEET]
+    header_row = None
+    for r in range(1, 15):
+        if cell_text(ws.cell(row=r, column=COL_CODE).value) == "Mã":
+            header_row = r
+            break
+    if header_row is None:
+        preview.errors.append(f"Trang “{SHEET}” không có dòng tiêu đề (cột A: Mã).")
+        return preview
+    framework = ctx.framework
+    collected: dict[str, _Collected] = {}
+    for r in range(header_row + 1, min(ws.max_row, header_row + _MAX_ROWS) + 1):
+        code = cell_text(ws.cell(row=r, column=COL_CODE).value).strip()
+        name = cell_text(ws.cell(row=r, column=COL_INPUT).value).strip()
+        value = cell_text(ws.cell(row=r, column=COL_VALUE).value).strip()
+        note = cell_text(ws.cell(row=r, column=COL_NOTE).value).strip()
+        na = cell_text(ws.cell(row=r, column=COL_NA).value).strip()
+        if not code:
+            if value or note or na:
+                preview.errors.append(f"Dòng {r}, cột Mã: thiếu mã tiêu chí.")
+            continue
+        preview.rows_read += 1
+        node = framework.by_code.get(code)
+        if node is None:
+            preview.errors.append(f"Dòng {r}, cột Mã: không có tiêu chí mã {code}.")
+            continue
+        if ctx.excluded_reason(node) is not None:
+            if value or note or na:
+                preview.errors.append(f"Dòng {r}: tiêu chí {code} đơn vị không tự chấm.")
+            continue
+        got = collected.setdefault(code, _Collected(first_row=r))
+        if note and not got.justification:
+            got.justification = note
+        if na and not got.na:
+            got.na = na
+        if not name:
+            continue
+        if name.startswith("items[") and name.endswith("]"):
+            try:
+                index = int(name[6:-1])
+            except ValueError:
+                preview.errors.append(f"Dòng {r}, cột Tên trường: “{name}” không hợp lệ.")
+                continue
+            got.items[index] = (r, value)
+            got.rows.setdefault("items", r)
+            continue
+        got.rows[name] = r
+        if value:
+            got.raw[name] = value
+    entries = {e.node_code: e for e in self_entries(ctx.assessment)}
+    for code, got in collected.items():
+        _check_criterion(ctx, code, got, entries.get(code), versions_in_file, user, preview)
+    return preview
+
+
+def _check_criterion(
+    ctx: AssessmentContext,
+    code: str,
+    got: _Collected,
+    entry: Entry | None,
+    versions_in_file: dict[str, int] | None,
+    user: Any,
+    preview: ImportPreview,
+) -> None:
+    framework = ctx.framework
+    node = framework.by_code[code]
+    specs = {s.name: s for s in input_specs(framework, code)} if node.is_leaf else {}
+    raw = dict(got.raw)
+    for name in list(raw):
+        if name not in specs:
+            preview.errors.append(
+                f"Dòng {got.rows[name]}, cột Tên trường: tiêu chí {code} không có số liệu “{name}”."
+            )
+            return
+    if got.items:
+        spec = specs.get("items")
+        if spec is None:
+            preview.errors.append(f"Dòng {got.first_row}: tiêu chí {code} không phải danh mục.")
+            return
+        ticks: list[bool] = []
+        for item in spec.items:
+            r, text = got.items.get(item.index, (got.first_row, ""))
+            if not text:
+                ticks.append(False)
+                continue
+            try:
+                ticks.append(parse_bool_text(text))
+            except UIValueError as exc:
+                preview.errors.append(f"Dòng {r}, cột Giá trị: {exc.message}")
+                return
+        old_items = entry.raw_inputs.get("items") if entry else None
+        if any(text for _r, text in got.items.values()) or old_items is not None:
+            raw["items"] = ticks
+    if got.na and not node.may_not_apply:
+        preview.errors.append(
+            f"Dòng {got.first_row}, cột Không áp dụng: tiêu chí {code} không được khai báo "
+            "không áp dụng."
+        )
+        return
+    ev = evaluate(framework, code, raw, not_applicable_reason=got.na)
+    for name, message in ev.errors.items():
+        r = got.rows.get(name, got.first_row)
+        column = "Giá trị" if name else "Mã"
+        preview.errors.append(f"Dòng {r}, cột {column}: {message}")
+    if ev.errors:
+        return
+    old_raw = entry.raw_inputs if entry else {}
+    old_note = entry.justification if entry else ""
+    old_na = entry.not_applicable_reason if entry else ""
+    fields: list[str] = []
+    if old_raw != raw:
+        fields.append("số liệu")
+    if old_note != got.justification:
+        fields.append("giải trình")
+    if old_na != got.na:
+        fields.append("không áp dụng")
+    if not fields:
+        return
+    if not may_write_node(user, ctx.assessment, code):
+        preview.errors.append(
+            f"Dòng {got.first_row}: bạn không được giao chấm tiêu chí {code}; không nhập được."
+        )
+        return
+    current = entry.version if entry else 0
+    # A file without versions (a sheet made by hand) is checked against nothing.
+    in_file = versions_in_file.get(code, 0) if versions_in_file is not None else current
+    if current != in_file:
+        who = entry.updated_by.get_full_name() if entry and entry.updated_by else "người khác"
+        preview.errors.append(
+            f"Dòng {got.first_row}: tiêu chí {code} đã được {who} sửa trên hệ thống sau khi "
+            "tải tệp; hãy tải tệp mới rồi nhập lại."
+        )
+        return
+    preview.changes.append(
+        ImportChange(
+            code=code,
+            name=node.name,
+            raw=raw,
+            justification=got.justification,
+            not_applicable_reason=got.na,
+            version=current,
+            points=ev.points,
+            old_points=entry.points if entry else None,
+            fields=fields,
+        )
+    )
