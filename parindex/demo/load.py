@@ -83,12 +83,19 @@ def load_accounts() -> list[tuple[str, str, str]]:
 
 
 def load_cycle(organiser: Unit) -> None:
-    """The 2025 campaign: both illustrative criteria sets, groups, phases, plan."""
+    """The 2025 campaign: both illustrative criteria sets, groups, phases, plan; units'
+    self-assessments in varied states; evidence documents of Sơn Lĩnh."""
+    from parindex.assessments.demo import load_demo_assessments
     from parindex.campaigns.demo import load_demo_campaign
+    from parindex.evidence.demo import load_demo_evidence
     from parindex.frameworks.demo import load_demo_frameworks
 
     departments_set, communes_set = load_demo_frameworks(organiser)
-    load_demo_campaign(departments_set, communes_set)
+    campaign = load_demo_campaign(departments_set, communes_set)
+    assessments = load_demo_assessments(campaign)
+    for assessment in assessments:
+        if assessment.assessed_unit.unit.code == "son-linh":
+            load_demo_evidence(assessment)
 
 
 def load_demo() -> list[tuple[str, str, str]]:
