@@ -249,13 +249,9 @@ def evidence_delete(*, actor: Any, document: EvidenceDocument) -> None:
 def _may_change_entries(assessment: Assessment) -> None:
     """The campaign's phase rules for changing the self-assessment (deadline, exception,
     withdrawn or returned submissions), as the assessments app applies them to entries."""
-    from parindex.assessments.services._common import (
-        edit_answer,
-        last_submitted_at,
-        phase_rules,
-    )
+    from parindex.assessments.selectors import may_change_entries
 
-    answer = edit_answer(assessment, phase_rules(assessment), last_submitted_at(assessment))
+    answer = may_change_entries(assessment)
     if not answer:
         raise ServiceError(answer.reason)
 

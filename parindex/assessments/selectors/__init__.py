@@ -21,6 +21,7 @@ from .lists import (
     progress_board,
     visible_assessment,
 )
+from .rules import may_change_entries
 
 __all__ = [
     "SORTS",
@@ -35,6 +36,7 @@ __all__ = [
     "board_counts",
     "input_fields",
     "last_year_points",
+    "may_change_entries",
     "my_assignments",
     "progress_board",
     "visible_assessment",
