@@ -101,31 +101,36 @@ def test_url_walk_finds_the_main_pages(demo: None) -> None:
             assert key in urls
 
 
-@pytest.mark.parametrize("username", [None, *ROLES])
-def test_every_page_answers_without_error_for_every_role(demo: None, username: str | None) -> None:
-    client = Client(raise_request_exception=False)
-    if username:
-        client.force_login(User.objects.get(username=username))
+def test_every_page_answers_without_error_for_every_role(demo: None) -> None:
+    """One demo load, every role in turn (the demo takes seconds to load)."""
+    urls = _urls()
     failures = []
-    for url in _urls():
-        response = client.get(url)
-        if response.status_code >= 500:
-            failures.append(f"{url}: {response.status_code}")
-        if username is None and not url.startswith(PUBLIC_PREFIXES):
-            location = response.get("Location", "")
-            refused = response.status_code in (401, 403, 405)  # 405: POST-only actions
-            if not (refused or "/tai-khoan/dang-nhap/" in location):
-                failures.append(f"{url}: anonymous got {response.status_code}")
+    for username in [None, *ROLES]:
+        client = Client(raise_request_exception=False)
+        if username:
+            client.force_login(User.objects.get(username=username))
+        for url in urls:
+            response = client.get(url)
+            if response.status_code >= 500:
+                failures.append(f"{username}: {url}: {response.status_code}")
+            if username is None and not url.startswith(PUBLIC_PREFIXES):
+                location = response.get("Location", "")
+                refused = response.status_code in (401, 403, 405)  # 405: POST-only actions
+                if not (refused or "/tai-khoan/dang-nhap/" in location):
+                    failures.append(f"anonymous: {url}: got {response.status_code}")
     assert failures == []
 
 
-@pytest.mark.parametrize("url", sorted(ALLOWED))
-def test_key_pages_allowed_and_refused_by_role(demo: None, url: str) -> None:
+def test_key_pages_allowed_and_refused_by_role(demo: None) -> None:
+    wrong = []
     for username in ROLES:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        status = client.get(url).status_code
-        if username in ALLOWED[url]:
-            assert status == 200, f"{username} should open {url} (got {status})"
-        else:
-            assert status in (302, 403, 404), f"{username} should be refused {url} (got {status})"
+        for url in sorted(ALLOWED):
+            status = client.get(url).status_code
+            allowed = username in ALLOWED[url]
+            if (allowed and status != 200) or (not allowed and status not in (302, 403, 404)):
+                wrong.append(
+                    f"{username} {'should' if allowed else 'must not'} open {url}: {status}"
+                )
+    assert wrong == []
