@@ -161,7 +161,8 @@ def read_facts(
     if fw is None:
         r.error(f"thiếu khóa bắt buộc 'framework' (mã bộ tiêu chí, ở đây: {framework.code})")
     elif fw != framework.code:
-        r.error(f"số liệu cho bộ tiêu chí {describe(fw)}, không phải bộ {framework.code}")
+        named = f'"{fw}"' if isinstance(fw, str) else describe(fw)
+        r.error(f"tệp số liệu ghi bộ tiêu chí {named}, không phải bộ {framework.code}")
     unit: Unit | None = None
     raw_unit = m.get("unit")
     if raw_unit is None:

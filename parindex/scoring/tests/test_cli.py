@@ -124,7 +124,7 @@ BAD_FACTS = {
     "facts-unquoted-code.yaml": "tiêu chí 7.6: lỗi: mã tiêu chí 7.6 là số, không phải chuỗi: hãy "
     "đặt mã trong dấu nháy",
     "facts-kind.yaml": "lỗi: loại đơn vị 'huyen' của son-linh không thuộc phạm vi áp dụng",
-    "facts-framework.yaml": 'lỗi: số liệu cho bộ tiêu chí chữ "vd-xa-2024", không phải bộ '
+    "facts-framework.yaml": 'lỗi: tệp số liệu ghi bộ tiêu chí "vd-xa-2024", không phải bộ '
     "vd-xa-2025",
 }
 

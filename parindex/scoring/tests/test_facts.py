@@ -214,7 +214,7 @@ def test_survey_and_organiser_nodes_may_be_declared_not_applicable(example: Fram
     [
         (
             {**facts_doc({}), "framework": "other"},
-            'f.yaml: lỗi: số liệu cho bộ tiêu chí chữ "other", không phải bộ vd-xa-2025',
+            'f.yaml: lỗi: tệp số liệu ghi bộ tiêu chí "other", không phải bộ vd-xa-2025',
         ),
         (
             {**facts_doc({}), "unit": {"code": "x", "kind": "huyen"}},
