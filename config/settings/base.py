@@ -186,6 +186,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 
 MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", 20))
+# Word/Excel files are zip containers: refuse ones that unpack beyond this (zip bombs).
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB = int(os.environ.get("PARINDEX_ZIP_MAX_UNCOMPRESSED_MB", 100))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -27,21 +27,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Đợt đánh giá", "campaigns:list", ALL),
     NavItem("Tự đánh giá", "assessments:home", ALL),
     NavItem("Tài liệu kiểm chứng", "evidence:home", ALL),
-    NavItem(
-        "Bộ tiêu chí",
-        "frameworks:list",
-        frozenset(
-            {
-                Role.ADMIN,
-                Role.ORGANISER,
-                Role.CHAIRMAN,
-                Role.COUNCIL,
-                Role.OBSERVER,
-                Role.HEAD,
-                Role.FOCAL,
-            }
-        ),
-    ),
+    # Officers too: units invited to a draft comment on it (the list is scoped per user).
+    NavItem("Bộ tiêu chí", "frameworks:list", ALL),
     NavItem("Tài khoản", "accounts:user_list", frozenset({Role.ADMIN, Role.ORGANISER})),
 )
 
