@@ -142,4 +142,21 @@ def test_status_changes_are_recorded_and_shown(small_world: Any) -> None:
     client.force_login(w.users["organiser"])
     page = client.get(reverse("assessments:audit", args=[a.pk])).content.decode()
     assert "Gửi hồ sơ" in page and "Đang chấm điểm → <strong>Đã gửi" in page
-    assert "Hoàng Thị Lan" in page and "score: 7,5" in page and "Đủ hồ sơ" in page
+    assert "Hoàng Thị Lan" in page and "Điểm chấm: 7,5" in page and "Đủ hồ sơ" in page
+
+
+def test_audit_page_names_inputs_by_their_labels(world: Any) -> None:
+    a = world.assessment()
+    head = world.users["head"]
+    entry_save(
+        actor=head,
+        assessment=a,
+        node_code="1.2",
+        raw_inputs={"late_reports": "2"},
+        expected_version=0,
+    )
+    client = Client()
+    client.force_login(head)
+    html = client.get(reverse("assessments:audit", args=[a.pk])).content.decode()
+    assert "Số báo cáo chậm hoặc thiếu nội dung: 2" in html
+    assert "late_reports:" not in html

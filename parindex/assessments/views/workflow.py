@@ -10,6 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from parindex.scoring import input_specs
+
+from ..engine import engine_framework
 from ..models import Submission
 from ..permissions import can_act_as, can_view_audit, ensure_can_view_assessment
 from ..selectors import audit_entries
@@ -165,7 +168,21 @@ def submission_json(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return response
 
 
-def _audit_rows(entries: Any) -> list[dict[str, Any]]:
+def _input_labels(framework: Any, code: str) -> dict[str, str]:
+    """Input name -> its label in the set ("done" -> "Số nhiệm vụ đã hoàn thành")."""
+    try:
+        return {spec.name: spec.label for spec in input_specs(framework, code) if spec.label}
+    except KeyError:
+        return {}
+
+
+def _labelled(value: Any, labels: dict[str, str]) -> Any:
+    if isinstance(value, dict) and labels:
+        return {labels.get(str(k), k): v for k, v in value.items()}
+    return value
+
+
+def _audit_rows(entries: Any, framework: Any = None) -> list[dict[str, Any]]:
     rows = []
     for e in entries:
         changes = dict(e.changes or {})
@@ -174,6 +191,7 @@ def _audit_rows(entries: Any) -> list[dict[str, Any]]:
             code = e.object_repr.split(" ", 1)[0]
         elif "node_code" in changes:
             code = changes.pop("node_code")[-1]
+        labels = _input_labels(framework, code) if framework is not None and code else {}
         rows.append(
             {
                 "at": e.at,
@@ -182,7 +200,11 @@ def _audit_rows(entries: Any) -> list[dict[str, Any]]:
                 "action": ACTION_TEXT.get(e.action, e.action),
                 "code": code,
                 "changes": [
-                    {"field": FIELD_LABELS.get(k, k), "old": _show(v[0]), "new": _show(v[1])}
+                    {
+                        "field": FIELD_LABELS.get(k, k),
+                        "old": _show(_labelled(v[0], labels)),
+                        "new": _show(_labelled(v[1], labels)),
+                    }
                     for k, v in changes.items()
                     if isinstance(v, list | tuple) and len(v) == 2
                 ],
@@ -230,6 +252,6 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "campaign": assessment.assessed_unit.campaign,
             "unit": assessment.assessed_unit.unit,
-            "rows": _audit_rows(entries),
+            "rows": _audit_rows(entries, engine_framework(assessment.assessed_unit.framework)),
         },
     )
