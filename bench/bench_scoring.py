@@ -87,13 +87,17 @@ def random_entry(rng: random.Random, node: Node, q: Questionnaire) -> dict[str, 
         return {"items": [rng.random() < 0.6 for _ in rule.items]}
     if isinstance(rule, SurveyRule):
         codes = [o.code for o in q.scale]
-        return {"answers": {c: [rng.choice(codes) for _ in range(rng.randrange(0, 12))]
-                            for c in rule.questions}}
+        return {
+            "answers": {
+                c: [rng.choice(codes) for _ in range(rng.randrange(0, 12))] for c in rule.questions
+            }
+        }
     return {"met": rng.random() < 0.7}
 
 
-def generate(framework: Framework, q: Questionnaire, units: int, seed: int
-             ) -> list[tuple[Unit, dict[str, Any]]]:
+def generate(
+    framework: Framework, q: Questionnaire, units: int, seed: int
+) -> list[tuple[Unit, dict[str, Any]]]:
     rng = random.Random(seed)
     leaves = [n for n in framework.order if n.is_leaf]
     out = []
@@ -129,8 +133,10 @@ def main() -> None:
         framework, questionnaire = load_set()
     parse_time = (time.perf_counter() - start) / repeats
     leaves = [n for n in framework.order if n.is_leaf]
-    print(f"bộ tiêu chí {framework.code}: {len(framework.order)} tiêu chí, {len(leaves)} lá; "
-          f"{args.units:,} đơn vị (seed {args.seed})")
+    print(
+        f"bộ tiêu chí {framework.code}: {len(framework.order)} tiêu chí, {len(leaves)} lá; "
+        f"{args.units:,} đơn vị (seed {args.seed})"
+    )
     timed("đọc + kiểm tra + biên dịch bộ tiêu chí", parse_time, 1, "bộ")
 
     units = generate(framework, questionnaire, args.units, args.seed)
@@ -148,8 +154,9 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         return min(times), result
 
-    check_time, prepared = best(lambda: [prepare_facts(framework, unit, values)
-                                         for unit, values in units])
+    check_time, prepared = best(
+        lambda: [prepare_facts(framework, unit, values) for unit, values in units]
+    )
     evaluations = sum(len(f.values) for f in prepared)
     score_time, results = best(lambda: [score_facts(framework, facts) for facts in prepared])
 
