@@ -17,6 +17,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only; the reverse proxy may do the redirect itself (PARINDEX_SSL_REDIRECT=0).
+SECURE_SSL_REDIRECT = os.environ.get("PARINDEX_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("PARINDEX_HSTS_SECONDS", 3600))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
