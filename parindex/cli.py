@@ -80,8 +80,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _missing_warning(file: str, missing: Sequence[str]) -> Problem:
     shown = ", ".join(missing[:20]) + (", ..." if len(missing) > 20 else "")
-    return Problem(file, f"{len(missing)} tiêu chí chưa có số liệu (tính 0 điểm): {shown}",
-                   severity=Severity.WARNING)
+    return Problem(
+        file,
+        f"{len(missing)} tiêu chí chưa có số liệu (tính 0 điểm): {shown}",
+        severity=Severity.WARNING,
+    )
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -178,15 +181,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="parindex", description="Chỉ số cải cách hành chính (PAR Index).")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH",
-                                     parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="LỆNH", parser_class=_Parser
+    )
     fw = commands.add_parser("framework", help="bộ tiêu chí: kiểm tra, chấm điểm, xếp hạng")
-    actions = fw.add_subparsers(dest="action", required=True, metavar="VIỆC",
-                                parser_class=_Parser)
+    actions = fw.add_subparsers(dest="action", required=True, metavar="VIỆC", parser_class=_Parser)
 
     def questionnaire_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--questionnaire", action="append", default=[], metavar="FILE",
-                       help="tệp phiếu khảo sát (lặp lại cho mỗi phiếu)")
+        p.add_argument(
+            "--questionnaire",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="tệp phiếu khảo sát (lặp lại cho mỗi phiếu)",
+        )
 
     check = actions.add_parser("check", help="kiểm tra một bộ tiêu chí (.yaml hoặc .xlsx)")
     check.add_argument("file", metavar="FILE")
@@ -197,8 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("framework", metavar="FRAMEWORK")
     score.add_argument("facts", metavar="FACTS")
     score.add_argument("--json", action="store_true", help="kết quả dạng JSON")
-    score.add_argument("--strict", action="store_true",
-                       help="thiếu số liệu của tiêu chí nào là lỗi")
+    score.add_argument(
+        "--strict", action="store_true", help="thiếu số liệu của tiêu chí nào là lỗi"
+    )
     questionnaire_option(score)
     score.set_defaults(handler=_cmd_score)
 
@@ -237,8 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for a user
         if os.environ.get("PARINDEX_DEBUG"):
             raise
-        print(f"parindex: lỗi nội bộ ({type(exc).__name__}: {exc}); hãy báo lỗi này",
-              file=sys.stderr)
+        print(
+            f"parindex: lỗi nội bộ ({type(exc).__name__}: {exc}); hãy báo lỗi này", file=sys.stderr
+        )
         return 1
 
 

@@ -54,6 +54,26 @@ def grants(user: Any) -> list[Grant]:
     return result
 
 
+# Roles held in an organising body that read what its campaigns hold; roles held in an assessed
+# unit that read what concerns that unit.
+ORGANISER_READERS = frozenset({Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER})
+UNIT_READERS = frozenset({Role.HEAD, Role.FOCAL, Role.OFFICER, Role.OBSERVER})
+
+
+def reader_scopes(user: Any) -> tuple[set[int], set[int]]:
+    """(organising bodies whose campaigns the user reads, units whose own records it reads)."""
+    bodies: set[int] = set()
+    units: set[int] = set()
+    for g in grants(user):
+        if g.unit_id is None:
+            continue
+        if g.is_organiser_unit and g.role in ORGANISER_READERS:
+            bodies.add(g.unit_id)
+        if g.role in UNIT_READERS:
+            units.add(g.unit_id)
+    return bodies, units
+
+
 def forget_grants(user: Any) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
+from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS
 from parindex.accounts.roles import Role
 from parindex.campaigns.models import AssessedUnit, Campaign, CampaignStatus
 
 from .models import Assessment, Assignment
-from .permissions import ORGANISER_READERS, UNIT_READERS
 from .workflow import STATUS_LABELS, Status
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ensure, grants, is_admin
+from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS, ensure, grants, is_admin
 from parindex.accounts.roles import Role
 from parindex.campaigns.models import AssessedUnit
 
@@ -27,8 +27,6 @@ from .engine import ancestors_and_self, engine_framework
 from .models import Assessment, Assignment
 from .workflow import EDITABLE, Actor, Status
 
-ORGANISER_READERS = frozenset({Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER})
-UNIT_READERS = frozenset({Role.HEAD, Role.FOCAL, Role.OFFICER, Role.OBSERVER})
 UNIT_MANAGERS = frozenset({Role.HEAD, Role.FOCAL})  # edit everything, assign work
 
 _ASSIGNED_ATTR = "_parindex_assigned_codes"

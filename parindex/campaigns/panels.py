@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS
 from parindex.accounts.roles import Role
 
 from . import rules
@@ -25,7 +26,6 @@ from .models import (
     PhaseState,
     TaskStatus,
 )
-from .permissions import ORGANISER_READERS, UNIT_READERS
 from .services import UNIT_DEADLINE_PHASES
 
 

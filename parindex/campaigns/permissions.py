@@ -15,38 +15,26 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ensure, grants, has_role_in, is_admin, organiser_ids
+from parindex.accounts.permissions import (
+    ensure,
+    has_role_in,
+    is_admin,
+    organiser_ids,
+    reader_scopes,
+)
 from parindex.accounts.roles import Role
 
 from .models import AssessedUnit, Campaign, CampaignStatus
 
-# Roles held in an organising body that read all of its campaigns.
-ORGANISER_READERS = frozenset({Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER})
-# Roles held in an assessed unit that read the campaigns the unit is assessed in.
-UNIT_READERS = frozenset({Role.HEAD, Role.FOCAL, Role.OFFICER, Role.OBSERVER})
 # Roles that keep a unit's internal plan.
 UNIT_PLAN_EDITORS = frozenset({Role.HEAD, Role.FOCAL})
-
-
-def _reader_scopes(user: Any) -> tuple[set[int], set[int]]:
-    """(organising bodies whose campaigns the user reads, units whose campaigns it reads)."""
-    bodies: set[int] = set()
-    units: set[int] = set()
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        if g.is_organiser_unit and g.role in ORGANISER_READERS:
-            bodies.add(g.unit_id)
-        if g.role in UNIT_READERS:
-            units.add(g.unit_id)
-    return bodies, units
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
     qs = Campaign.objects.all()
     if is_admin(user):
         return qs
-    bodies, units = _reader_scopes(user)
+    bodies, units = reader_scopes(user)
     if not bodies and not units:
         return qs.none()
     condition = Q(organiser_id__in=bodies)
@@ -64,7 +52,7 @@ def is_organiser_side_reader(user: Any, campaign: Campaign) -> bool:
     """Reads the whole campaign (the organiser's dashboard), whether or not it manages it."""
     if is_admin(user):
         return True
-    bodies, _units = _reader_scopes(user)
+    bodies, _units = reader_scopes(user)
     return campaign.organiser_id in bodies
 
 
@@ -88,7 +76,7 @@ def unit_ids_read_by(user: Any, campaign: Campaign) -> set[int] | None:
         return None
     if campaign.is_preparing:
         return set()
-    _bodies, units = _reader_scopes(user)
+    _bodies, units = reader_scopes(user)
     return units
 
 

@@ -20,7 +20,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ensure, grants, has_role_in, is_admin
+from parindex.accounts.permissions import (
+    ensure,
+    has_role_in,
+    is_admin,
+    reader_scopes,
+)
 from parindex.accounts.roles import Role
 from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import can_edit_entry, can_view_assessment
@@ -30,34 +35,18 @@ from parindex.units.models import Unit
 from .models import EvidenceDocument
 
 UNIT_MEMBERS = frozenset({Role.HEAD, Role.FOCAL, Role.OFFICER})
-UNIT_READERS = UNIT_MEMBERS | {Role.OBSERVER}
 UNIT_MANAGERS = frozenset({Role.HEAD, Role.FOCAL})
-ORGANISER_READERS = frozenset({Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER})
 
 
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _scopes(user: Any) -> tuple[set[int], set[int]]:
-    """(organising bodies whose assessed units the user reads, units whose library it reads)."""
-    bodies: set[int] = set()
-    units: set[int] = set()
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        if g.is_organiser_unit and g.role in ORGANISER_READERS:
-            bodies.add(g.unit_id)
-        if g.role in UNIT_READERS:
-            units.add(g.unit_id)
-    return bodies, units
-
-
 def _unit_condition(user: Any, prefix: str = "") -> Q | None:
     """A condition on the unit id (``prefix`` + ``id``), or None for "every unit"."""
     if is_admin(user):
         return None
-    bodies, units = _scopes(user)
+    bodies, units = reader_scopes(user)
     condition = Q(**{f"{prefix}id__in": list(units)})
     if bodies:
         assessed = AssessedUnit.objects.filter(campaign__organiser_id__in=bodies).values("unit_id")

@@ -20,6 +20,7 @@ from decimal import Decimal
 from parindex.scoring import Framework, Node
 from parindex.scoring.expr.ast import Binary, BoolLit, Call, Expr, Name, NumberLit, StringLit, Unary
 from parindex.scoring.expr.errors import ExprError
+from parindex.scoring.expr.parser import INFIX_PRECEDENCE as _PRECEDENCE
 from parindex.scoring.expr.parser import parse
 from parindex.scoring.model import (
     ChecklistRule,
@@ -33,20 +34,6 @@ from parindex.scoring.numbers import format_decimal
 
 __all__ = ["RuleWords", "expression_in_words", "points", "rule_in_words"]
 
-_PRECEDENCE = {
-    "or": 1,
-    "and": 2,
-    "<": 4,
-    "<=": 4,
-    ">": 4,
-    ">=": 4,
-    "==": 4,
-    "!=": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "/": 6,
-}
 _OPERATORS = {
     "or": "hoặc",
     "and": "và",

@@ -11,15 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from parindex.accounts.permissions import grants, is_admin, organiser_ids
+from parindex.accounts.permissions import (
+    ORGANISER_READERS,
+    UNIT_READERS,
+    grants,
+    is_admin,
+    organiser_ids,
+)
 from parindex.units.models import Unit, UnitQuerySet
 
 from .. import selectors, services
 from ..forms import CampaignForm
 from ..models import AssessedUnit
 from ..permissions import (
-    ORGANISER_READERS,
-    UNIT_READERS,
     campaigns_visible_to,
     can_create_campaign,
     can_manage_campaign,

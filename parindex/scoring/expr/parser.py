@@ -28,7 +28,7 @@ KEYWORDS = ("and", "or", "not", "true", "false")
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 MAX_DEPTH = 60  # nesting limit: keeps evaluation far from Python's recursion limit
 
-_INFIX: dict[str, int] = {
+INFIX_PRECEDENCE: dict[str, int] = {
     "or": 1,
     "and": 2,
     "<": 4,
@@ -75,7 +75,7 @@ class _Parser:
             op = self._infix_op(token)
             if op is None:
                 break
-            prec = _INFIX[op]
+            prec = INFIX_PRECEDENCE[op]
             if prec < min_prec:
                 break
             if op in COMPARISONS:
