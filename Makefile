@@ -39,7 +39,7 @@ run: demo
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy parindex/scoring
+	$(BIN)/mypy parindex/scoring parindex/exchange
 
 test: install assets lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -p no:cacheprovider

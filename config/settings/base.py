@@ -188,7 +188,19 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", 20))
 # Word/Excel files are zip containers: refuse ones that unpack beyond this (zip bombs).
 EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB = int(os.environ.get("PARINDEX_ZIP_MAX_UNCOMPRESSED_MB", 100))
+# ... and ones with a single part unpacking beyond this (a 2 MB .docx holding 95 MB of XML).
+EVIDENCE_ZIP_MAX_MEMBER_MB = int(os.environ.get("PARINDEX_ZIP_MAX_MEMBER_MB", 40))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Spreadsheets people upload (.xlsx) are read only within these limits, checked before and
+# while parsing (parindex.exchange.workbooks); each importer may ask for fewer rows.
+SHEET_LIMITS = {
+    "max_rows": int(os.environ.get("PARINDEX_SHEET_MAX_ROWS", 10_000)),
+    "max_columns": int(os.environ.get("PARINDEX_SHEET_MAX_COLUMNS", 60)),
+    "max_cells": int(os.environ.get("PARINDEX_SHEET_MAX_CELLS", 250_000)),
+    "max_file_bytes": int(os.environ.get("PARINDEX_SHEET_MAX_FILE_MB", 10)) * 1024 * 1024,
+    "max_part_bytes": int(os.environ.get("PARINDEX_SHEET_MAX_PART_MB", 40)) * 1024 * 1024,
+    "max_total_bytes": int(os.environ.get("PARINDEX_SHEET_MAX_UNPACKED_MB", 120)) * 1024 * 1024,
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -198,6 +210,11 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or Non
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or os.environ.get("CELERY_BROKER_URL"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by `celery -A config beat` next to the worker.
+CELERY_BEAT_SCHEDULE = {
+    # Stored evidence files left without a row by a crash during upload (manage.py evidence_sweep).
+    "evidence-sweep-orphan-files": {"task": "evidence.sweep_orphan_files", "schedule": 60 * 60},
+}
 
 CACHES = {
     "default": (

@@ -9,6 +9,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from parindex.exchange import mime
+
 from .bulk import BulkRow
 from .passwords import password_rules_text, vietnamese_password_errors
 from .permissions import is_admin, units_for_account_management
@@ -219,9 +221,7 @@ class BulkUploadForm(forms.Form):
         label="Tệp danh sách (.xlsx)",
         error_messages={"required": "Hãy chọn tệp .xlsx.", "empty": "Tệp rỗng."},
         widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+            attrs={"accept": mime.XLSX_ACCEPT}
         ),
     )
 

@@ -3,21 +3,26 @@ of temporary passwords handed to the organiser once."""
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from io import BytesIO
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.core.errors import ServiceError
-from parindex.core.text import fold, nfc
+from parindex.core.sheets import sheet_limits
+from parindex.core.text import fold
+from parindex.exchange import mime
+from parindex.exchange.cells import CellError, append, is_blank, read_text
+from parindex.exchange.workbooks import (
+    Cell,
+    Sheet,
+    WorkbookError,
+    new_workbook,
+    open_workbook,
+    workbook_bytes,
+)
 from parindex.units.models import Unit
 
 from .bulk import (
@@ -57,50 +62,45 @@ _HEADER_ALIASES = {
     "sdt": COL_PHONE,
 }
 _HEADER_OF = {fold(c): c for c in COLUMNS} | _HEADER_ALIASES
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = mime.XLSX
+HEADER_SEARCH_ROWS = 10
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
+def _text(cell: Cell) -> str:
+    return "" if cell.formula_without_value else read_text(cell)
 
 
-def _phone_text(value: Any) -> str:
+def _phone_text(cell: Cell) -> str:
     """A phone typed into a number cell lost its leading zero: 912345678 -> 0912345678."""
-    text = _text(value)
-    if isinstance(value, int | float) and text.isdigit() and len(text) == 9:
+    text = read_text(cell)
+    if isinstance(cell.value, int | float) and text.isdigit() and len(text) == 9:
         return "0" + text
     return text
 
 
-def rows_from_xlsx(file: IO[bytes]) -> list[BulkRow]:
+def rows_from_xlsx(file: IO[bytes] | bytes) -> list[BulkRow]:
     """The data rows of the first sheet (or the sheet named "Tài khoản"), with sheet row
-    numbers. The header row is found among the first ten rows."""
+    numbers. The header row is found among the first ten rows. The file is read within the
+    configured limits; an unreadable, hostile or oversized file is a :class:`ServiceError`."""
+    data = file if isinstance(file, bytes) else file.read()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ServiceError("Không đọc được tệp: hãy tải lên tệp Excel (.xlsx) theo mẫu.") from exc
-    try:
-        sheet = (
-            workbook[SHEET_ACCOUNTS]
-            if SHEET_ACCOUNTS in workbook.sheetnames
-            else workbook.worksheets[0]
+        book = open_workbook(
+            data,
+            limits=sheet_limits(rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1),
+            sheets=lambda titles: [SHEET_ACCOUNTS] if SHEET_ACCOUNTS in titles else titles[:1],
         )
-        return _read_rows(sheet)
-    finally:
-        workbook.close()
+    except WorkbookError as exc:
+        raise ServiceError(exc.message) from None
+    if not book.worksheets:
+        raise ServiceError("Tệp không có trang tính nào: hãy dùng tệp mẫu.")
+    return _read_rows(book.worksheets[0])
 
 
-def _read_rows(sheet: Any) -> list[BulkRow]:
+def _read_rows(sheet: Sheet) -> list[BulkRow]:
     header_row = 0
     columns: dict[str, int] = {}
     rows: list[BulkRow] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in sheet.values():
         if not header_row:
             found = {
                 _HEADER_OF[fold(_text(v))]: i
@@ -113,15 +113,19 @@ def _read_rows(sheet: Any) -> list[BulkRow]:
                 if missing:
                     names = ", ".join(f"“{c}”" for c in missing)
                     raise ServiceError(f"Dòng tiêu đề (dòng {number}) thiếu cột {names}.")
-            elif number >= 10:
+            elif number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        if all(_text(v) == "" for v in values):
+        if all(is_blank(v) for v in values):
             continue
         data: dict[str, Any] = {"row": number}
         for column, index in columns.items():
-            value = values[index] if index < len(values) else None
-            data[_FIELD_OF[column]] = _phone_text(value) if column == COL_PHONE else _text(value)
+            cell = sheet.cell(number, index + 1)
+            try:
+                text = _phone_text(cell) if column == COL_PHONE else read_text(cell)
+            except CellError as exc:
+                raise ServiceError(f"Dòng {number}, cột “{column}”: {exc.message}.") from None
+            data[_FIELD_OF[column]] = text
         rows.append(BulkRow(**data))
         if len(rows) > MAX_ROWS:
             raise ServiceError(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
@@ -132,23 +136,21 @@ def _read_rows(sheet: Any) -> list[BulkRow]:
     return rows
 
 
-def _header(sheet: Worksheet, titles: Sequence[str], widths: Sequence[int]) -> None:
-    sheet.append(list(titles))
+def _header(sheet: Any, titles: Sequence[str], widths: Sequence[int]) -> None:
+    append(sheet, list(titles))
     for i, width in enumerate(widths, start=1):
         sheet.cell(row=1, column=i).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
 
 
-def _save(workbook: Workbook) -> bytes:
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def _save(workbook: Any) -> bytes:
+    return workbook_bytes(workbook)
 
 
 def template_workbook(units: Iterable[Unit]) -> bytes:
     """The upload template, with the roles and the units the organiser may use."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_ACCOUNTS
     _header(sheet, COLUMNS, [22, 28, 18, 34, 22, 28, 16])
@@ -166,7 +168,7 @@ def template_workbook(units: Iterable[Unit]) -> bytes:
             Role.COUNCIL: "cơ quan tổ chức đánh giá",
             Role.OBSERVER: "mọi đơn vị",
         }.get(role, "đơn vị được đánh giá")
-        roles.append([role.value, str(role.label), where])
+        append(roles, [role.value, str(role.label), where])
     choice = DataValidation(
         type="list",
         formula1=f"'{COL_ROLE}'!$B$2:$B${len(listed) + 1}",
@@ -179,7 +181,7 @@ def template_workbook(units: Iterable[Unit]) -> bytes:
     unit_sheet = workbook.create_sheet("Đơn vị")
     _header(unit_sheet, ["Mã đơn vị", "Tên đơn vị", "Cơ quan tổ chức đánh giá"], [22, 48, 26])
     for unit in units:
-        unit_sheet.append([unit.code, unit.name, "có" if unit.is_organiser else ""])
+        append(unit_sheet, [unit.code, unit.name, "có" if unit.is_organiser else ""])
 
     guide = workbook.create_sheet("Hướng dẫn")
     guide.column_dimensions["A"].width = 110
@@ -195,19 +197,20 @@ def template_workbook(units: Iterable[Unit]) -> bytes:
         "Sau khi tạo, mật khẩu tạm chỉ hiển thị một lần; người dùng phải đổi mật khẩu ở lần"
         " đăng nhập đầu.",
     ):
-        guide.append([line])
+        append(guide, [line])
     return _save(workbook)
 
 
 def passwords_workbook(accounts: Sequence[dict[str, str]]) -> bytes:
     """The created accounts with their temporary passwords (to hand out, then destroy)."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "Mật khẩu tạm"
     titles = ["STT", COL_USERNAME, COL_FULL_NAME, COL_UNIT, "Tên đơn vị", COL_ROLE, "Mật khẩu tạm"]
     _header(sheet, titles, [6, 24, 28, 18, 36, 32, 20])
     for i, a in enumerate(accounts, start=1):
-        sheet.append(
+        append(
+            sheet,
             [
                 i,
                 a["username"],
@@ -216,10 +219,10 @@ def passwords_workbook(accounts: Sequence[dict[str, str]]) -> bytes:
                 a["unit_name"],
                 a["role_label"],
                 a["password"],
-            ]
+            ],
         )
     note = workbook.create_sheet("Lưu ý")
     note.column_dimensions["A"].width = 100
-    note.append(["Mật khẩu tạm phải đổi ở lần đăng nhập đầu tiên."])
-    note.append(["Giao mật khẩu riêng cho từng người; hủy tệp này sau khi giao xong."])
+    append(note, ["Mật khẩu tạm phải đổi ở lần đăng nhập đầu tiên."])
+    append(note, ["Giao mật khẩu riêng cho từng người; hủy tệp này sau khi giao xong."])
     return _save(workbook)

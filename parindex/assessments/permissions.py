@@ -206,6 +206,19 @@ def can_edit_entry(user: Any, assessment: Assessment, node_code: str) -> bool:
     return may_write_node(user, assessment, node_code)
 
 
+def can_import_entries(user: Any, assessment: Assessment) -> bool:
+    """May ``user`` change any entry of ``assessment`` now — the head or focal officer, or an
+    officer with at least one assignment, while the status is editable? An upload from anyone
+    else is refused before the file is read."""
+    if Status(assessment.status) not in EDITABLE:
+        return False
+    if is_unit_manager(user, assessment):
+        return True
+    return Role.OFFICER in unit_roles(user, assessment) and bool(
+        assigned_codes(user, assessment)
+    )
+
+
 def can_assign(user: Any, assessment: Assessment) -> bool:
     return is_unit_manager(user, assessment)
 

@@ -1,6 +1,12 @@
 """The structure of Office files: OOXML zips (.docx, .xlsx) and OLE2 compound files (.doc,
 .xls). Only what is needed to tell a real Word or Excel file from a zip bomb, a macro-enabled
 file, a password-protected one or another Office type is read; nothing is extracted.
+
+Zip bombs are judged from the central directory: too many entries, an entry compressed more
+than ZIP_MAX_RATIO times, a total uncompressed size over EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB, or a
+single part over EVIDENCE_ZIP_MAX_MEMBER_MB (a 2 MB .docx whose ``document.xml`` inflates to
+95 MB passes the first three). The prolog of every XML part is read: a DOCTYPE (the only way
+to declare entities) is refused, Office never writes one.
 """
 
 from __future__ import annotations
@@ -12,17 +18,22 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 
+from parindex.exchange.mime import DOCX_MAIN_PART, XLSX_MAIN_PART
+
 from .models import DocumentKind
-from .refusals import ACCEPTED_TEXT, UploadRefused, bomb, corrupt, encrypted, macro
+from .ooxml import hostile_prolog
+from .refusals import ACCEPTED_TEXT, UploadRefused, bomb, corrupt, encrypted, macro, oversized_part
 
 MIB = 1024 * 1024
 ZIP_MAX_ENTRIES = 2000
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_MIN_SIZE = 64 * 1024  # small parts compress well and can do no harm
 ZIP_MAX_UNCOMPRESSED_MB = 100
+ZIP_MAX_MEMBER_MB = 40
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
-_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_WORD_MAIN = DOCX_MAIN_PART
+_EXCEL_MAIN = XLSX_MAIN_PART
 _MACRO_TYPES = {
     "application/vnd.ms-word.document.macroenabled.main+xml",
     "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
@@ -39,6 +50,15 @@ def _zip_total_limit() -> int:
     return int(getattr(settings, "EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB", ZIP_MAX_UNCOMPRESSED_MB)) * MIB
 
 
+def member_limit_mb() -> int:
+    return int(getattr(settings, "EVIDENCE_ZIP_MAX_MEMBER_MB", ZIP_MAX_MEMBER_MB))
+
+
+def member_limit() -> int:
+    """The most one part of a Word/Excel file may unpack to (the text readers stop there)."""
+    return member_limit_mb() * MIB
+
+
 def check_zip(fileobj: IO[bytes], name: str) -> DocumentKind:
     """DOCX or XLSX, judged from the central directory and ``[Content_Types].xml``."""
     try:
@@ -50,6 +70,7 @@ def check_zip(fileobj: IO[bytes], name: str) -> DocumentKind:
         raise bomb(name)
     total = 0
     limit = _zip_total_limit()
+    per_member = member_limit()
     names: set[str] = set()
     for info in infos:
         part = info.filename
@@ -63,6 +84,8 @@ def check_zip(fileobj: IO[bytes], name: str) -> DocumentKind:
             info.compress_size, 1
         ):
             raise bomb(name)
+        if info.file_size > per_member:
+            raise oversized_part(name, member_limit_mb())
         total += info.file_size
         if total > limit:
             raise bomb(name)
@@ -76,10 +99,16 @@ def check_zip(fileobj: IO[bytes], name: str) -> DocumentKind:
         try:
             with archive.open(info) as member:
                 magic = member.read(4)
+            hostile = False
+            if info.filename.lower().endswith(_XML_SUFFIXES):
+                with archive.open(info) as member:
+                    hostile = hostile_prolog(member)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             raise corrupt(name, "Word/Excel") from exc
         if magic.startswith(_ARCHIVE_MAGIC):
             raise bomb(name)
+        if hostile:
+            raise corrupt(name, "Word/Excel")
     if "[Content_Types].xml" not in names:
         raise UploadRefused(
             f"Tệp «{name}» là tệp nén (ZIP), không phải tài liệu Word/Excel: hãy giải nén và "

@@ -1,20 +1,25 @@
 """Reading text out of evidence files (the guesses made from it live in :mod:`.metadata`).
 
 Text comes from PDFs that have a text layer (pypdf), Word .docx (paragraphs and tables, in
-document order), Excel .xlsx (openpyxl, read-only) and .xls (xlrd). Scans and photos have
-no text: their metadata is typed by hand. Reading is bounded: the first pages, sheets and
+document order), Excel .xlsx (first sheets, cells by row) and .xls (xlrd). Scans and photos
+have no text: their metadata is typed by hand. Reading is bounded: the first pages, sheets and
 cells, a character cap, and a time limit after which the text is simply left empty.
+
+Word and Excel files are read as a stream (:mod:`.ooxml`): the XML is parsed chunk by chunk
+and reading stops at the character cap, so a 2 MB .docx unpacking to 95 MB never becomes a
+tree in memory; a part declaring a DOCTYPE or entities gives no text.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from .containers import member_limit
 from .metadata import (
     NUMBER_EXAMPLES,
     Metadata,
@@ -24,6 +29,7 @@ from .metadata import (
     parse_vn_date,
 )
 from .models import DocumentKind
+from .ooxml import docx_text, run_with_deadline, xlsx_text
 
 MAX_TEXT_CHARS = 200_000
 MAX_PDF_PAGES = 20
@@ -52,38 +58,8 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def _docx_lines(data: bytes) -> Iterator[str]:
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = Document(io.BytesIO(data))
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            yield Paragraph(child, document).text
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    for paragraph in cell.paragraphs:
-                        yield paragraph.text
-
-
 def _docx_text(data: bytes) -> str:
-    out: list[str] = []
-    size = 0
-    for line in _docx_lines(data):
-        out.append(line)
-        size += len(line) + 1
-        if size > MAX_TEXT_CHARS:
-            break
-    return "\n".join(out)
+    return docx_text(io.BytesIO(data), max_chars=MAX_TEXT_CHARS, max_part_bytes=member_limit())
 
 
 def _cell_text(value: Any) -> str:
@@ -95,25 +71,13 @@ def _cell_text(value: Any) -> str:
 
 
 def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    out: list[str] = []
-    cells = 0
-    try:
-        for sheet in workbook.worksheets[:MAX_SHEETS]:
-            out.append(f"[{sheet.title}]")
-            for row in sheet.iter_rows(values_only=True):
-                values = [_cell_text(v) for v in row]
-                cells += len(values)
-                line = "\t".join(values).rstrip("\t")
-                if line.strip():
-                    out.append(line)
-                if cells > MAX_CELLS:
-                    return "\n".join(out)
-    finally:
-        workbook.close()
-    return "\n".join(out)
+    return xlsx_text(
+        io.BytesIO(data),
+        max_chars=MAX_TEXT_CHARS,
+        max_part_bytes=member_limit(),
+        max_sheets=MAX_SHEETS,
+        max_cells=MAX_CELLS,
+    )
 
 
 def _xls_text(data: bytes) -> str:
@@ -155,7 +119,7 @@ def extract_text(data: bytes, kind: str, *, seconds: float = EXTRACT_SECONDS) ->
         return ""
     executor = ThreadPoolExecutor(max_workers=1)
     try:
-        text = executor.submit(reader, data).result(timeout=seconds)
+        text = executor.submit(run_with_deadline, reader, data, seconds).result(timeout=seconds)
     except FutureTimeout:
         return ""
     except Exception:  # a damaged file: no text, the upload itself is still fine

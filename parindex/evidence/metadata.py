@@ -126,10 +126,15 @@ def _left_column(line: str) -> str:
     return (line[: min(cuts)] if cuts else line).strip()
 
 
+# What str.splitlines() splits on; matched one line at a time so a long text is never split
+# whole when only its first lines are wanted.
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
 def _clean_lines(text: str, limit: int) -> list[str]:
     out: list[str] = []
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
+    for match in _LINE.finditer(text):
+        line = " ".join(match.group(0).split())
         if line:
             out.append(line)
         if len(out) >= limit:

@@ -24,6 +24,14 @@ def bomb(name: str) -> UploadRefused:
     )
 
 
+def oversized_part(name: str, limit_mb: int) -> UploadRefused:
+    return UploadRefused(
+        f"Tệp «{name}» có một phần nội dung giải nén ra hơn {limit_mb} MB (nén quá mức) nên bị "
+        "từ chối để bảo vệ hệ thống. Hãy chia văn bản thành nhiều tệp nhỏ hơn, hoặc lưu thành "
+        "PDF rồi tải lên."
+    )
+
+
 def encrypted(name: str) -> UploadRefused:
     return UploadRefused(
         f"Tệp «{name}» được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên để người thẩm định mở được."

@@ -2,8 +2,9 @@
 
 Upload: the file is checked completely (name, size, content, structure) before anything is
 stored; an exact duplicate (same SHA-256 in the unit's library) is reported with the
-existing document and nothing new is stored; the stored file and the row are written together
-(a failure while writing the row removes the file again).
+existing document and nothing new is stored; the file is stored first, then the row is
+committed (a failure while writing the row removes the file again; a crash in between leaves
+a file without a row, which ``sweep.sweep_orphan_files`` removes after a grace period).
 """
 
 from __future__ import annotations
@@ -115,10 +116,13 @@ def evidence_upload(
     storage = document.file.storage
     stored: str | None = None
     try:
+        # The file first, under its final name, then the row: a crash in between leaves a
+        # file without a row (removed by evidence.sweep), never a row without its file. The
+        # file is written outside the transaction so no database lock waits on storage.
+        upload.seek(0)
+        document.file.save(f"file.{EXTENSION[checked.kind]}", File(upload), save=False)
+        stored = document.file.name
         with transaction.atomic():
-            upload.seek(0)
-            document.file.save(f"file.{EXTENSION[checked.kind]}", File(upload), save=False)
-            stored = document.file.name
             document.save()
             audit_record(
                 actor=actor,

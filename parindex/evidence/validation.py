@@ -40,6 +40,7 @@ import filetype
 from django.conf import settings
 
 from parindex.core.text import nfc
+from parindex.exchange import mime as mime_types
 
 from .containers import check_ole, check_zip
 from .models import DocumentKind
@@ -51,14 +52,14 @@ IMAGE_MAX_PIXELS = 120_000_000  # a 108-megapixel phone photo still fits
 NAME_MAX = 200
 
 MIME = {
-    DocumentKind.PDF: "application/pdf",
-    DocumentKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    DocumentKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    DocumentKind.DOC: "application/msword",
-    DocumentKind.XLS: "application/vnd.ms-excel",
-    DocumentKind.JPEG: "image/jpeg",
-    DocumentKind.PNG: "image/png",
-    DocumentKind.HEIC: "image/heic",
+    DocumentKind.PDF: mime_types.PDF,
+    DocumentKind.DOCX: mime_types.DOCX,
+    DocumentKind.XLSX: mime_types.XLSX,
+    DocumentKind.DOC: mime_types.DOC,
+    DocumentKind.XLS: mime_types.XLS,
+    DocumentKind.JPEG: mime_types.JPEG,
+    DocumentKind.PNG: mime_types.PNG,
+    DocumentKind.HEIC: mime_types.HEIC,
 }
 EXTENSION = {
     DocumentKind.PDF: "pdf",

@@ -264,13 +264,16 @@ def read_set_document(filename: str, content: bytes) -> tuple[Any, list[Problem]
     if not content:
         raise ProblemsError([Problem(filename, "tệp rỗng")])
     if suffix == ".xlsx":
-        from parindex.scoring.xlsxform import read_workbook_with_warnings
+        from parindex.core.sheets import sheet_limits
+        from parindex.scoring.xlsxform import SET_LIMITS, read_workbook_with_warnings
 
         handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="parindex-set-")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
-            doc, warnings = read_workbook_with_warnings(path, filename=filename)
+            doc, warnings = read_workbook_with_warnings(
+                path, filename=filename, limits=sheet_limits(rows=SET_LIMITS.max_rows)
+            )
         finally:
             os.unlink(path)
         return doc, list(warnings)

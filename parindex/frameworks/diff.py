@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from io import BytesIO
 from typing import Any
 
 from .labels import EVIDENCE_LABELS, KIND_LABELS, SOURCE_LABELS, unit_kinds_text
@@ -390,36 +389,34 @@ def diff_versions(a: Any, b: Any) -> list[Change]:
 
 def diff_xlsx(changes: Iterable[Change], *, title: str, left: str, right: str) -> bytes:
     """The changes as an .xlsx workbook (codes as text cells)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = Workbook()
+    from parindex.exchange.cells import append, put
+    from parindex.exchange.workbooks import new_workbook, workbook_bytes
+
+    wb = new_workbook()
     ws = wb.active
     ws.title = "So sánh"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["Bản trước", left])
-    ws.append(["Bản sau", right])
-    ws.append([])
+    put(ws, 1, 1, title).font = Font(bold=True, size=13)
+    append(ws, ["Bản trước", left])
+    append(ws, ["Bản sau", right])
     header = ["Mã", "Tên tiêu chí / mục", "Thay đổi", "Trước", "Sau"]
-    ws.append(header)
-    head_row = ws.max_row
-    for cell in ws[head_row]:
+    head_row = 5
+    for column, text in enumerate(header, start=1):
+        cell = put(ws, head_row, column, text)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF1F4")
     count = 0
     for change in changes:
-        ws.append([change.code or "", change.name, change.title, change.old, change.new])
-        ws.cell(row=ws.max_row, column=1).number_format = "@"
+        row = append(ws, [change.code or "", change.name, change.title, change.old, change.new])
+        ws.cell(row=row, column=1).number_format = "@"
         count += 1
     if not count:
-        ws.append(["", "Hai bản giống nhau: không có thay đổi nào."])
+        append(ws, ["", "Hai bản giống nhau: không có thay đổi nào."])
     for column, width in zip("ABCDE", (10, 60, 28, 45, 45), strict=True):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=head_row + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

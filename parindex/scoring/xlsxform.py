@@ -50,25 +50,39 @@ warning.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.exchange.cells import (
+    ILLEGAL_CHARACTERS,
+    CellError,
+    put,
+    read_bool,
+    read_code,
+    read_decimal,
+)
+from parindex.exchange.workbooks import (
+    Book,
+    Limits,
+    WorkbookError,
+    new_workbook,
+    open_workbook,
+    workbook_bytes,
+)
+
 from .problems import Problem, ProblemsError, Severity
-from .yamlio import dump_flow, format_decimal, load_flow_text
+from .yamlio import dump_flow, load_flow_text
 
 __all__ = [
     "NODE_COLUMNS",
@@ -211,7 +225,7 @@ def _text_fits(value: Any) -> bool:
         and value.strip() != ""
         and len(value) <= _MAX_CELL
         and "\r" not in value
-        and ILLEGAL_CHARACTERS_RE.search(value) is None
+        and ILLEGAL_CHARACTERS.search(value) is None
         and _EXCEL_ESCAPE.search(value) is None
         and unicodedata.is_normalized("NFC", value)
         and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
@@ -246,58 +260,6 @@ def _fits(kind: Kind, value: Any) -> bool:
     if kind is Kind.FLAG:
         return value is True
     return True  # RULE / OTHER: any value, as YAML
-
-
-def _number_cell(value: Decimal) -> tuple[Any, str]:
-    """The cell value and number format that give ``value`` back exactly."""
-    sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    places = max(0, -exponent)
-    significant = len(digits) + max(0, exponent)
-    if not (value.is_zero() and sign) and significant <= _EXACT_DIGITS and places <= 14:
-        number: int | float = int(value) if places == 0 else float(value)
-        number_format = "0" if places == 0 else "0." + "0" * places
-        back = _number_from_cell(number, number_format)
-        if back is not None and format_decimal(back) == format_decimal(value):
-            return number, number_format
-    return format_decimal(value), "@"
-
-
-def _number_from_cell(value: int | float, number_format: str) -> Decimal | None:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        result = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-    else:
-        result = Decimal(value)
-    match = _DECIMALS_FORMAT.match(number_format or "")
-    if match:
-        places = len(match.group(1) or "")
-        quantized = result.quantize(Decimal(1).scaleb(-places))
-        if quantized == result:
-            result = quantized
-    return result
-
-
-def _number_from_text(text: str) -> Decimal | None:
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if _COMMA_NUMBER.match(text):
-        text = text.replace(",", ".")
-    if not _NUMBER_TEXT.match(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None
-
-
-def _number_text(value: int | float) -> str:
-    """The digits of a number typed into a cell (for codes and text columns)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return format_decimal(Decimal(repr(value)))
-    return str(value)
 
 
 class _CellError(Exception):
@@ -357,15 +319,17 @@ class _Reader:
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value)
         if kind is Kind.NUMBER:
-            return self._number(value, cell.number_format)
+            return self._number(cell)
         if kind is Kind.FLAG:
-            if value is True or (isinstance(value, str) and value.strip() in ("x", "X")):
-                return True
-            raise _CellError(f"chỉ ghi x hoặc để trống (ô đang ghi: {value})")
+            try:
+                flag = read_bool(cell)
+            except CellError:
+                raise _CellError(f"chỉ ghi x hoặc để trống (ô đang ghi: {value})") from None
+            return True if flag else _ABSENT  # "không" is the default: no key
         if isinstance(value, bool) or isinstance(value, (datetime, date, time, timedelta)):
             raise _CellError(f"cần văn bản, ô đang chứa {_describe(value)}")
         if isinstance(value, (int, float)):
-            text = _number_text(value)
+            text = read_code(cell)
             if kind in (Kind.CODE, Kind.PARENT):
                 self.warn(
                     f"mã {text} được nhập dạng số; hãy định dạng ô là văn bản "
@@ -396,20 +360,18 @@ class _Reader:
         return data
 
     @staticmethod
-    def _number(value: Any, number_format: str) -> Decimal:
+    def _number(cell: Any) -> Decimal:
+        value = cell.value
         if isinstance(value, bool) or isinstance(value, (datetime, date, time, timedelta)):
             raise _CellError(f"cần một số, ô đang chứa {_describe(value)}")
-        if isinstance(value, (int, float)):
-            result = _number_from_cell(value, number_format)
-            if result is None:
-                raise _CellError("số không hợp lệ")
-            return result
-        if isinstance(value, str):
-            parsed = _number_from_text(value)
-            if parsed is None:
-                raise _CellError(f"cần một số (ví dụ 0.25), ô đang ghi: {value.strip()}")
-            return parsed
-        raise _CellError("cần một số")
+        try:
+            result = read_decimal(cell)
+        except CellError:
+            shown = value.strip() if isinstance(value, str) else value
+            raise _CellError(f"cần một số (ví dụ 0.25), ô đang ghi: {shown}") from None
+        if result is None:
+            raise _CellError("cần một số")
+        return result
 
 
 def _where(sheet: str, row: int, column: str) -> str:
@@ -424,33 +386,24 @@ def _where(sheet: str, row: int, column: str) -> str:
 def _set_cell(
     ws: Any, row: int, column: int, kind: Kind, value: Any, *, parent: str | None = None
 ) -> Any:
-    """Write ``value`` (already known to fit ``kind``) into a cell."""
-    cell = ws.cell(row=row, column=column)
+    """Write ``value`` (already known to fit ``kind``) into a cell, through the one cell
+    writer (text is text, never a formula; numbers exact)."""
     if kind is Kind.NUMBER:
-        number, number_format = _number_cell(value)
-        cell.value = number
-        cell.number_format = number_format
-    elif kind is Kind.FLAG:
-        cell.value = "x"
-        cell.number_format = "@"
+        return put(ws, row, column, value)
+    if kind is Kind.FLAG:
+        cell = put(ws, row, column, "x", number_format="@")
         cell.alignment = Alignment(horizontal="center", vertical="top")
-    elif kind is Kind.LIST:
-        cell.value = ", ".join(value)
-        cell.number_format = "@"
-    elif kind in (Kind.RULE, Kind.OTHER):
+        return cell
+    if kind is Kind.LIST:
+        return put(ws, row, column, ", ".join(value), number_format="@")
+    if kind in (Kind.RULE, Kind.OTHER):
         text = dump_flow(value, parent=parent, excel=True)
         if len(text) > _MAX_CELL:
             raise _CellError(
                 f"giá trị quá dài cho một ô Excel ({len(text)} ký tự, tối đa {_MAX_CELL})"
             )
-        cell.value = text
-        cell.number_format = "@"
-    else:
-        cell.value = value
-        cell.number_format = "@"
-    if cell.data_type == "f":  # text starting with "=" is text, never a formula
-        cell.data_type = "s"
-    return cell
+        return put(ws, row, column, text, number_format="@")
+    return put(ws, row, column, value, number_format="@")
 
 
 def _style_header(ws: Any, headers: Iterable[str], row: int = 1) -> None:
@@ -720,7 +673,7 @@ def write_workbook(doc: Any, path: str | Path) -> None:
     other: dict[Any, Any] = {
         k: v for k, v in doc.items() if not (isinstance(k, str) and k in _TOP_ORDER)
     }
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     info = wb.active
     info.title = SHEET_INFO
     nodes_ws = wb.create_sheet(SHEET_NODES)
@@ -739,7 +692,7 @@ def write_workbook(doc: Any, path: str | Path) -> None:
     except _CellError as exc:
         raise ProblemsError([Problem(str(path), exc.message)]) from None
     try:
-        wb.save(str(path))
+        Path(path).write_bytes(workbook_bytes(wb))
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise ProblemsError([Problem(str(path), f"không ghi được tệp ({reason})")]) from None
@@ -808,9 +761,9 @@ def _read_header(
     found: dict[int, Column] = {}
     seen: set[str] = set()
     ok = True
-    for cell in ws[row]:
+    for column_number, cell in enumerate(ws[row], start=1):
         value = cell.value
-        letter = get_column_letter(cell.column)
+        letter = get_column_letter(column_number)
         if _is_empty(value):
             continue
         header = unicodedata.normalize("NFC", str(value)).strip()
@@ -819,13 +772,13 @@ def _read_header(
         if column is None:
             known = ", ".join(c.header for c in columns)
             reader.error(f'tiêu đề cột không xác định: "{header}" (các cột: {known})', where)
-            found[cell.column] = _IGNORED
+            found[column_number] = _IGNORED
         elif column.header in seen:
             reader.error(f'cột "{column.header}" xuất hiện hai lần', where)
-            found[cell.column] = _IGNORED
+            found[column_number] = _IGNORED
         else:
             seen.add(column.header)
-            found[cell.column] = column
+            found[column_number] = column
     for header in required:
         if header not in seen:
             reader.error(f'thiếu cột bắt buộc "{header}"', f"trang tính {ws.title}, dòng {row}")
@@ -841,9 +794,9 @@ def _check_headerless_data(
     ws: Any, header_row: int, columns: dict[int, Column], rows: Iterable[int], reader: _Reader
 ) -> None:
     for row in rows:
-        for cell in ws[row]:
-            if cell.column not in columns and not _is_empty(cell.value):
-                letter = get_column_letter(cell.column)
+        for column_number, cell in enumerate(ws[row], start=1):
+            if column_number not in columns and not _is_empty(cell.value):
+                letter = get_column_letter(column_number)
                 reader.error(
                     "ô có dữ liệu nhưng cột không có tiêu đề ở dòng "
                     f"{header_row}; hãy xóa hoặc đặt tiêu đề cột",
@@ -1018,7 +971,7 @@ def _code_text(value: Any) -> str | None:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value).strip() or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _number_text(value)
+        return read_code(value)
     return None
 
 
@@ -1087,28 +1040,43 @@ def _read_nodes(ws: Any, reader: _Reader) -> list[dict[Any, Any]]:
     return top
 
 
-def _open_workbook(path: Path, filename: str) -> Any:
+# A criteria set has a few hundred rows; these limits leave room for a national set.
+SET_LIMITS = Limits(max_rows=5_000, max_columns=40, max_cells=200_000)
+
+
+def _open_workbook(path: Path, filename: str, limits: Limits) -> Book:
+    """The workbook read within ``limits`` (checked before and while parsing)."""
     try:
-        return openpyxl.load_workbook(str(path), data_only=True, rich_text=False)
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)
     except FileNotFoundError:
         raise ProblemsError([Problem(filename, "không tìm thấy tệp")]) from None
     except PermissionError:
         raise ProblemsError([Problem(filename, "không có quyền đọc tệp")]) from None
-    except Exception:  # a damaged or non-xlsx file: openpyxl raises many kinds of error
-        raise ProblemsError(
-            [Problem(filename, "không mở được tệp .xlsx (tệp hỏng hoặc không phải .xlsx)")]
-        ) from None
+    except OSError:
+        raise ProblemsError([Problem(filename, "không đọc được tệp")]) from None
+    try:
+        return open_workbook(data, limits=limits)
+    except WorkbookError as exc:
+        message = (
+            exc.message
+            if exc.too_large
+            else "không đọc được tệp: tệp .xlsx hỏng hoặc không phải .xlsx"
+        )
+        raise ProblemsError([Problem(filename, message)]) from None
 
 
 def read_workbook_with_warnings(
     path: str | Path,
     *,
     filename: str | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Any, list[Problem]]:
     """Read a workbook into a criteria-set document; return it with the warnings found.
-    Raises :class:`ProblemsError` with every error (and warning) found."""
+    Raises :class:`ProblemsError` with every error (and warning) found. The file is read
+    within ``limits`` (:data:`SET_LIMITS` by default)."""
     name = filename if filename is not None else str(path)
-    wb = _open_workbook(Path(path), name)
+    wb = _open_workbook(Path(path), name, limits or SET_LIMITS)
     reader = _Reader(name)
     sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
     doc: dict[Any, Any] = {}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from parindex.accounts.permissions import is_admin
 from parindex.core.text import nfc
+from parindex.exchange import mime
 
 from .kinds import UnitKind
 from .models import Unit
@@ -172,9 +173,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Tệp Excel (.xlsx)",
         widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+            attrs={"accept": mime.XLSX_ACCEPT}
         ),
     )
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from parindex.exchange.cells import CellError, read_date, read_text
+
 from .kinds import UnitKind, kind_from_text
 from .models import Unit
 from .validators import (
@@ -27,7 +29,7 @@ from .validators import (
     split_codes,
     text_error,
 )
-from .xlsx import COLUMN_BY_KEY, COLUMNS, Sheet, SheetRow, cell_date, cell_text
+from .xlsx import COLUMN_BY_KEY, COLUMNS, Sheet, SheetRow
 
 CREATE = "create"
 UPDATE = "update"
@@ -191,34 +193,48 @@ def _parent_codes_of(codes: Iterable[str]) -> dict[str, str]:
 def _parse_row(raw: SheetRow, columns: tuple[str, ...]) -> ImportRow:
     row = ImportRow(row=raw.number)
     v = raw.values
-    row.code = cell_text(v.get("code"))
+
+    def cell_text(cell: Any, key: str) -> str:
+        try:
+            return read_text(cell) if cell is not None else ""
+        except CellError as exc:
+            row.error(key, exc.message)
+            return ""
+
+    def text(key: str) -> str:
+        return cell_text(v.get(key), key)
+
+    row.code = text("code")
     if message := code_error(row.code):
         row.error("code", message)
-    row.name = cell_text(v.get("name"))
+    row.name = text("name")
     if message := text_error(
         row.name, label="tên đơn vị", max_length=NAME_MAX_LENGTH, required=True
     ):
         row.error("name", message)
-    row.short_name = cell_text(v.get("short_name"))
+    row.short_name = text("short_name")
     if message := text_error(row.short_name, label="tên ngắn", max_length=SHORT_NAME_MAX_LENGTH):
         row.error("short_name", message)
-    kind_text = cell_text(v.get("kind"))
+    kind_text = text("kind")
     kind = kind_from_text(kind_text) if kind_text else None
     row.kind = kind or kind_text
     if not kind_text:
         row.error("kind", "loại đơn vị không được để trống")
     elif kind is None:
         row.error("kind", f"'{kind_text}' không phải loại đơn vị hợp lệ ({KINDS_HINT})")
-    row.parent_code = cell_text(v.get("parent"))
+    row.parent_code = text("parent")
     for key in ("valid_from", "valid_to"):
         if key not in columns:
             continue
-        value, ok = cell_date(v.get(key))
-        if not ok:
-            row.error(key, f"'{cell_text(v.get(key))}' không phải ngày hợp lệ (dd/mm/yyyy)")
+        cell = v.get(key)
+        try:
+            value = read_date(cell) if cell is not None else None
+        except CellError as exc:
+            row.error(key, exc.message)
+            value = None
         setattr(row, key, value)
-    row.successor_codes = split_codes(cell_text(v.get("successors")))
-    row.address = cell_text(v.get("address"))
+    row.successor_codes = split_codes(text("successors"))
+    row.address = text("address")
     if message := text_error(row.address, label="địa chỉ", max_length=ADDRESS_MAX_LENGTH):
         row.error("address", message)
     return row

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.core.errors import ConflictError, ServiceError
+from parindex.exchange import mime
 
 from . import services
 from .forms import ImportUploadForm, UnitFilterForm, UnitForm
@@ -45,14 +46,13 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_DIR = "tmp/unit-imports"
 IMPORT_SALT = "parindex.units.import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response = HttpResponse(data, content_type=mime.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -11,31 +11,34 @@ This module knows the file format only; what the rows mean is decided in ``impor
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parindex.core.text import fold, nfc
+from parindex.core.sheets import sheet_limits
+from parindex.core.text import fold
+from parindex.exchange.cells import append, is_blank, put, read_text
+from parindex.exchange.workbooks import (
+    Book,
+    Cell,
+    WorkbookError,
+    new_workbook,
+    open_workbook,
+    workbook_bytes,
+)
+from parindex.exchange.workbooks import Sheet as WorkSheet
 
 from .kinds import UnitKind
-from .validators import parse_vn_date
 
 SHEET_TITLE = "Đơn vị"
 INSTRUCTIONS_TITLE = "Hướng dẫn"
 MAX_DATA_ROWS = 10_000
 HEADER_SEARCH_ROWS = 10
-DATE_NUMBER_FORMAT = "DD/MM/YYYY"
-# Excel serial numbers accepted as dates in a date column: 01/01/1990 .. 31/12/2100.
-_SERIAL_RANGE = (32874, 73415)
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,11 @@ for _column in COLUMNS:
 
 @dataclass
 class SheetRow:
-    """One data row: its Excel row number and the raw cell values by column key."""
+    """One data row: its Excel row number and its cells by column key (read them with
+    ``parindex.exchange.cells``)."""
 
     number: int
-    values: dict[str, Any]
+    values: dict[str, Cell]
 
 
 @dataclass
@@ -145,56 +149,41 @@ class FileUnreadable(Exception):
     pass
 
 
-def _open(source: IO[bytes] | bytes) -> Any:
-    data = source if isinstance(source, bytes) else source.read()
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-xlsx file
-        raise FileUnreadable(
-            "Không đọc được tệp: tệp phải là bảng tính Excel .xlsx "
-            "(tệp .xls cũ hãy mở bằng Excel và lưu lại dạng .xlsx)."
-        ) from exc
-
-
-def _match_header(cells: tuple[Any, ...]) -> dict[int, str]:
+def _match_header(cells: tuple[Cell, ...]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for index, value in enumerate(cells):
-        if value is None:
+    for index, cell in enumerate(cells):
+        if is_blank(cell) or cell.formula_without_value:
             continue
-        key = _HEADER_LOOKUP.get(_header_key(str(value)))
+        key = _HEADER_LOOKUP.get(_header_key(read_text(cell)))
         if key is not None:
             found[index] = key
     return found
 
 
-def _ordered_sheets(workbook: Any) -> list[Any]:
-    preferred = [ws for ws in workbook.worksheets if _header_key(ws.title) == "don vi"]
-    return preferred + [ws for ws in workbook.worksheets if ws not in preferred]
+def _ordered_sheets(book: Book) -> list[WorkSheet]:
+    preferred = [ws for ws in book.worksheets if _header_key(ws.title) == "don vi"]
+    return preferred + [ws for ws in book.worksheets if ws not in preferred]
 
 
 def read_sheet(source: IO[bytes] | bytes) -> Sheet:
-    """Find the header row (in the first rows of the "Đơn vị" sheet, else of any sheet)."""
+    """Find the header row (in the first rows of the "Đơn vị" sheet, else of any sheet).
+    The file is read within the configured limits (``parindex.exchange.workbooks``)."""
+    data = source if isinstance(source, bytes) else source.read()
     try:
-        workbook = _open(source)
-    except FileUnreadable as exc:
-        return Sheet(errors=[str(exc)])
-    try:
-        return _read(workbook)
-    finally:
-        workbook.close()
+        book = open_workbook(data, limits=sheet_limits(rows=MAX_DATA_ROWS + HEADER_SEARCH_ROWS))
+    except WorkbookError as exc:
+        return Sheet(errors=[exc.message])
+    return _read(book)
 
 
-def _read(workbook: Any) -> Sheet:
-    for ws in _ordered_sheets(workbook):
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some programs write a wrong sheet size; read everything
-        rows = ws.iter_rows(values_only=True)
+def _read(book: Book) -> Sheet:
+    for ws in _ordered_sheets(book):
         header: dict[int, str] = {}
         header_row = 0
-        for number, cells in enumerate(rows, start=1):
+        for number, cells in ws.values():
             if number > HEADER_SEARCH_ROWS:
                 break
-            header = _match_header(tuple(cells))
+            header = _match_header(cells)
             if "code" in header.values() and len(header) >= 2:
                 header_row = number
                 break
@@ -217,9 +206,9 @@ def _read(workbook: Any) -> Sheet:
                 f"Dòng {header_row} (dòng tiêu đề) thiếu cột bắt buộc: {', '.join(missing)}."
             )
         sheet.columns = tuple(c.key for c in COLUMNS if c.key in seen)
-        for number, cells in enumerate(rows, start=header_row + 1):
-            values = {key: (cells[i] if i < len(cells) else None) for key, i in seen.items()}
-            if all(cell_text(v) == "" for v in values.values()):
+        for number, _cells in ws.values(min_row=header_row + 1):
+            values = {key: ws.cell(number, i + 1) for key, i in seen.items()}
+            if all(is_blank(v) for v in values.values()):
                 continue
             if len(sheet.rows) >= MAX_DATA_ROWS:
                 sheet.errors.append(
@@ -239,39 +228,6 @@ def _read(workbook: Any) -> Sheet:
     )
 
 
-def cell_text(value: Any) -> str:
-    """A cell as NFC text: 18550.0 -> '18550', a date -> '05/11/2025', None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "x" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
-
-
-def cell_date(value: Any) -> tuple[date | None, bool]:
-    """(the date, True) or (None, True) when blank; (None, False) when unreadable."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, True
-    if isinstance(value, datetime):
-        return value.date(), True
-    if isinstance(value, date):
-        return value, True
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            converted = from_excel(value)
-            if isinstance(converted, datetime):
-                return converted.date(), True
-        return None, False
-    parsed = parse_vn_date(cell_text(value))
-    return parsed, parsed is not None
-
-
 # Writing -------------------------------------------------------------------------------------
 
 _HEADER_FONT = Font(bold=True)
@@ -280,10 +236,10 @@ _HEADER_FILL = PatternFill("solid", fgColor="EEF1F4")
 
 def write_workbook(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """The "Đơn vị" sheet with ``rows`` (dicts by column key) and the instruction sheet."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    sheet.append([c.header for c in COLUMNS])
+    append(sheet, [c.header for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = _HEADER_FONT
@@ -295,18 +251,14 @@ def write_workbook(rows: Iterable[Mapping[str, Any]]) -> bytes:
     for count, row in enumerate(rows, start=2):
         for index, column in enumerate(COLUMNS, start=1):
             value = row.get(column.key)
-            cell = sheet.cell(row=count, column=index, value=value if value != "" else None)
-            if isinstance(value, date):
-                cell.number_format = DATE_NUMBER_FORMAT
-            elif column.key in text_columns:
-                cell.number_format = "@"  # keep codes such as 00123 as text
+            # codes such as 00123 stay text; every text is stored as text, never a formula
+            text_format = "@" if column.key in text_columns else None
+            put(sheet, count, index, value, number_format=text_format)
     _write_instructions(workbook, last_row=max(count, 2) + 500)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
-def _write_instructions(workbook: Workbook, *, last_row: int) -> None:
+def _write_instructions(workbook: Any, *, last_row: int) -> None:
     ws = workbook.create_sheet(INSTRUCTIONS_TITLE)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 12
@@ -330,7 +282,7 @@ def _write_instructions(workbook: Workbook, *, last_row: int) -> None:
     for value, label in UnitKind.choices:
         lines.append((value, "", str(label)))
     for line in lines:
-        ws.append(list(line))
+        append(ws, list(line))
     for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
         for cell in row:
             cell.alignment = wrap

@@ -44,7 +44,10 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
 @manager_required
 def bulk_upload(request: HttpRequest) -> HttpResponse:
     form = BulkUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not units_for_account_management(request.user).exists():
+        # nobody to create accounts for: refused before the file is read at all
+        form.add_error(None, "Bạn chưa quản lý đơn vị nào nên không tạo được tài khoản nào.")
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             rows = rows_from_xlsx(upload)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from parindex.campaigns.models import RankingGroup
 from parindex.campaigns.permissions import campaigns_visible_to
+from parindex.exchange import mime
 
 from ..permissions import can_view_progress_board
 from ..selectors import SORTS, board_counts, progress_board
@@ -42,7 +43,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         data = board_workbook(campaign, rows)
         response = HttpResponse(
             data,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=mime.XLSX,
         )
         response["Content-Disposition"] = f'attachment; filename="tien-do-{campaign.slug}.xlsx"'
         return response

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from parindex.exchange import mime
+
 from ..context import context_for
+from ..permissions import can_import_entries
 from ..services import entry_save, recompute_totals
 from ..xlsx import export_workbook, read_import
 from ._common import assessment_or_404, error_list, login_required
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -27,7 +29,7 @@ def _session_key(pk: int) -> str:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_or_404(request, pk)
     ctx = context_for(assessment)
-    response = HttpResponse(export_workbook(ctx), content_type=XLSX)
+    response = HttpResponse(export_workbook(ctx), content_type=mime.XLSX)
     name = f"tu-danh-gia-{ctx.campaign.slug}-{ctx.unit.code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -75,7 +77,13 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         request.session.pop(key, None)
         messages.success(request, f"Đã nhập {len(pending['changes'])} tiêu chí từ tệp Excel.")
         return redirect("assessments:detail", pk=pk)
-    if request.method == "POST":
+    if request.method == "POST" and not can_import_entries(request.user, assessment):
+        # nothing this person could change: refused before the file is read
+        context["error"] = (
+            "Bạn không có tiêu chí nào được nhập trong hồ sơ này lúc này "
+            "(chưa được giao chấm hoặc hồ sơ không còn được sửa); tệp không được đọc."
+        )
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             context["error"] = "Hãy chọn tệp Excel (.xlsx) để tải lên."

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import load_workbook
-
-from parindex.core.text import nfc
+from parindex.core.sheets import sheet_limits
+from parindex.exchange.cells import CellError, read_text
+from parindex.exchange.workbooks import Sheet, WorkbookError, open_workbook
 from parindex.scoring import UIValueError, input_specs
 from parindex.scoring.uivalues import parse_bool_text
 
@@ -29,6 +27,23 @@ from .sheet import (
 )
 
 _MAX_ROWS = 5000
+_HEADER_SEARCH_ROWS = 14
+_COLUMN_NAMES = {
+    COL_CODE: "Mã",
+    COL_INPUT: "Tên trường",
+    COL_VALUE: "Giá trị",
+    COL_NOTE: "Giải trình",
+    COL_NA: "Không áp dụng",
+}
+
+
+def _text(ws: Sheet, row: int, column: int, preview: ImportPreview) -> str:
+    """The cell's text; a cell that cannot be read is reported by row and column."""
+    try:
+        return read_text(ws.cell(row, column))
+    except CellError as exc:
+        preview.errors.append(f"Dòng {row}, cột {_COLUMN_NAMES.get(column, column)}: {exc.message}")
+        return ""
 
 
 # --- Reading back ------------------------------------------------------------------------------
@@ -69,33 +84,10 @@ class ImportPreview:
         return not self.errors
 
 
-def cell_text(value: Any) -> str:
-    """A cell as the text a person would have typed (numbers with a decimal comma)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        try:
-            number = Decimal(repr(value))
-        except InvalidOperation:  # pragma: no cover - openpyxl gives finite floats
-            return str(value)
-        text = format(number, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-    return nfc(str(value))
-
-
-def _open(source: IO[bytes] | bytes) -> Any:
-    data = source if isinstance(source, bytes) else source.read()
-    return load_workbook(io.BytesIO(data), data_only=True)
+def cell_text(cell: Any) -> str:
+    """A cell as the text a person would have typed (the one text meaning of
+    ``parindex.exchange.cells``: numbers with a decimal comma, dates dd/mm/yyyy, có/không)."""
+    return read_text(cell)
 
 
 @dataclass
@@ -111,18 +103,25 @@ class _Collected:
 def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) -> ImportPreview:
     """Read a filled sheet: the changes it would make and every problem, by row and column."""
     preview = ImportPreview()
+    data = source if isinstance(source, bytes) else source.read()
     try:
-        wb = _open(source)
-    except Exception:
-        preview.errors.append("Không đọc được tệp: cần tệp Excel (.xlsx) tải từ trang này.")
+        wb = open_workbook(
+            data,
+            limits=sheet_limits(rows=_MAX_ROWS + _HEADER_SEARCH_ROWS),
+            sheets=lambda titles: [t for t in titles if t in (SHEET, META_SHEET)],
+        )
+    except WorkbookError as exc:
+        preview.errors.append(exc.message)
         return preview
-    if SHEET not in wb.sheetnames:
+    if SHEET not in wb:
         preview.errors.append(f"Tệp không có trang “{SHEET}” (hãy dùng tệp tải từ trang này).")
         return preview
     versions_in_file: dict[str, int] | None = None
-    if META_SHEET in wb.sheetnames:
+    if META_SHEET in wb:
         found: dict[str, int] = {}
-        for key, value, *_rest in wb[META_SHEET].iter_rows(values_only=True, max_col=2):
+        for _number, cells in wb[META_SHEET].values():
+            key = cells[0].value if cells else None
+            value = cells[1].value if len(cells) > 1 else None
             if key == "assessment" and value not in (None, ctx.assessment.pk):
                 preview.errors.append(
                     "Tệp này được tải từ hồ sơ tự đánh giá khác (đơn vị hoặc đợt khác)."
@@ -133,8 +132,8 @@ def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) ->
         versions_in_file = found
     ws = wb[SHEET]
     header_row = None
-    for r in range(1, 15):
-        if cell_text(ws.cell(row=r, column=COL_CODE).value) == "Mã":
+    for r in range(1, _HEADER_SEARCH_ROWS + 1):
+        if _text(ws, r, COL_CODE, preview) == "Mã":
             header_row = r
             break
     if header_row is None:
@@ -143,11 +142,11 @@ def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) ->
     framework = ctx.framework
     collected: dict[str, _Collected] = {}
     for r in range(header_row + 1, min(ws.max_row, header_row + _MAX_ROWS) + 1):
-        code = cell_text(ws.cell(row=r, column=COL_CODE).value).strip()
-        name = cell_text(ws.cell(row=r, column=COL_INPUT).value).strip()
-        value = cell_text(ws.cell(row=r, column=COL_VALUE).value).strip()
-        note = cell_text(ws.cell(row=r, column=COL_NOTE).value).strip()
-        na = cell_text(ws.cell(row=r, column=COL_NA).value).strip()
+        code = _text(ws, r, COL_CODE, preview).strip()
+        name = _text(ws, r, COL_INPUT, preview).strip()
+        value = _text(ws, r, COL_VALUE, preview).strip()
+        note = _text(ws, r, COL_NOTE, preview).strip()
+        na = _text(ws, r, COL_NA, preview).strip()
         if not code:
             if value or note or na:
                 preview.errors.append(f"Dòng {r}, cột Mã: thiếu mã tiêu chí.")

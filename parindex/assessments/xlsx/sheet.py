@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.exchange.cells import append, put
+from parindex.exchange.workbooks import new_workbook, workbook_bytes
 from parindex.scoring import InputSpec, format_points, input_specs
 
 from ..context import AssessmentContext, evaluations_of, self_entries
@@ -52,22 +52,27 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
     """The unit's sheet (see the module description)."""
     entries = {e.node_code: e for e in self_entries(ctx.assessment)}
     evaluations = evaluations_of(ctx, entries.values())
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = SHEET
     unit, campaign = ctx.unit, ctx.campaign
-    ws["A1"] = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+    put(ws, 1, 1, "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"{unit.name} — {campaign.name}"
-    ws["A3"] = (
-        "Chỉ nhập ở các ô màu vàng (Giá trị, Giải trình, Không áp dụng). Số thập phân dùng dấu "
-        "phẩy (0,25) hoặc dấu chấm; ngày dạng dd/mm/yyyy; có/không. Tải tệp lên lại ở trang "
-        "Tự đánh giá → Nhập từ Excel."
+    put(ws, 2, 1, f"{unit.name} — {campaign.name}")
+    put(
+        ws,
+        3,
+        1,
+        (
+            "Chỉ nhập ở các ô màu vàng (Giá trị, Giải trình, Không áp dụng). Số thập phân dùng dấu "
+            "phẩy (0,25) hoặc dấu chấm; ngày dạng dd/mm/yyyy; có/không. Tải tệp lên lại ở trang "
+            "Tự đánh giá → Nhập từ Excel."
+        ),
     )
     ws["A3"].alignment = Alignment(wrap_text=False)
     header_row = 5
     for col, (title, width) in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=header_row, column=col, value=title)
+        cell = put(ws, header_row, col, title)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         ws.column_dimensions[cell.column_letter].width = width
@@ -94,17 +99,17 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
             lines.append((None, None, "(không có số liệu: chỉ khai báo không áp dụng)"))
         for i, (spec, index, label) in enumerate(lines):
             first = i == 0
-            ws.cell(row=row, column=COL_CODE, value=node.code).number_format = "@"
-            ws.cell(row=row, column=COL_NAME, value=node.name if first else "")
-            ws.cell(row=row, column=COL_LABEL, value=label)
+            put(ws, row, COL_CODE, node.code).number_format = "@"
+            put(ws, row, COL_NAME, node.name if first else "")
+            put(ws, row, COL_LABEL, label)
             name = "" if spec is None else (_item_name(index) if index is not None else spec.name)
-            ws.cell(row=row, column=COL_INPUT, value=name)
+            put(ws, row, COL_INPUT, name)
             kind = (
                 "" if spec is None else ("Có/Không" if index is not None else describe_spec(spec))
             )
-            ws.cell(row=row, column=COL_TYPE, value=kind)
+            put(ws, row, COL_TYPE, kind)
             if spec is not None:
-                value = ws.cell(row=row, column=COL_VALUE, value=_raw_cell(spec, raw, index))
+                value = put(ws, row, COL_VALUE, _raw_cell(spec, raw, index))
                 value.number_format = "@"
                 value.protection = Protection(locked=False)
                 value.fill = _EDITABLE_FILL
@@ -112,18 +117,17 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
                     yes_no.add(value.coordinate)
             if first:
                 points = ev.points if ev is not None else None
-                ws.cell(
-                    row=row,
-                    column=COL_POINTS,
-                    value=format_points(points) if points is not None else "",
+                put(
+                    ws,
+                    row,
+                    COL_POINTS,
+                    format_points(points) if points is not None else "",
                 )
-                note = ws.cell(row=row, column=COL_NOTE, value=entry.justification if entry else "")
+                note = put(ws, row, COL_NOTE, entry.justification if entry else "")
                 note.protection = Protection(locked=False)
                 note.fill = _EDITABLE_FILL
                 if node.may_not_apply:
-                    na = ws.cell(
-                        row=row, column=COL_NA, value=entry.not_applicable_reason if entry else ""
-                    )
+                    na = put(ws, row, COL_NA, entry.not_applicable_reason if entry else "")
                     na.protection = Protection(locked=False)
                     na.fill = _EDITABLE_FILL
             for col in (COL_NAME, COL_LABEL, COL_NOTE):
@@ -134,12 +138,10 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["assessment", ctx.assessment.pk])
-    meta.append(["framework_sha256", ctx.version.sha256])
-    meta.append(["exported_at", timezone.localtime().isoformat(timespec="seconds")])
+    append(meta, ["assessment", ctx.assessment.pk])
+    append(meta, ["framework_sha256", ctx.version.sha256])
+    append(meta, ["exported_at", timezone.localtime().isoformat(timespec="seconds")])
     for code, entry in sorted(entries.items()):
-        meta.append([f"version:{code}", entry.version])
+        append(meta, [f"version:{code}", entry.version])
     meta.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parindex.evidence.pdfgen import build_pdf, official_document_pdf
+from parindex.exchange.mime import DOCX_MAIN_PART, XLSX_MAIN_PART
 
 # --- Good files ------------------------------------------------------------------------------
 
@@ -212,7 +214,7 @@ def _content_types(main: str) -> str:
     )
 
 
-WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_MAIN = DOCX_MAIN_PART
 
 
 def zip_bomb_docx(size: int = 20 * 1024 * 1024) -> bytes:
@@ -261,6 +263,199 @@ def encrypted_zip_docx() -> bytes:
             data[found + offset] |= 0x01
             start = found + 4
     return bytes(data)
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def replace_part(template: bytes, part: str, chunks: Iterable[bytes]) -> bytes:
+    """``template`` (a .docx or .xlsx) with ``part`` written from ``chunks``, streamed so that
+    the test itself never holds the whole part."""
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename == part:
+                with archive.open(part, "w") as member:
+                    for chunk in chunks:
+                        member.write(chunk)
+            else:
+                archive.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
+def _replace_document_xml(chunks: Iterable[bytes]) -> bytes:
+    """A real .docx (python-docx's template) whose ``word/document.xml`` is ``chunks``."""
+    return replace_part(plain_docx(), "word/document.xml", chunks)
+
+
+def _body(paragraphs: Iterator[str], prolog: str = "") -> Iterator[bytes]:
+    yield f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W_NS}"><w:body>'.encode()
+    batch: list[str] = []
+    for paragraph in paragraphs:
+        batch.append(paragraph)
+        if len(batch) >= 2000:
+            yield "".join(batch).encode()
+            batch = []
+    yield "".join(batch).encode()
+    yield b"</w:body></w:document>"
+
+
+def inflating_docx(size: int = 95 * 1024 * 1024) -> bytes:
+    """A .docx of about 2 MB whose ``word/document.xml`` inflates to ``size`` bytes of short
+    formatted paragraphs: compressed about 50 times, so it passes the ratio (100) and total
+    (100 MB) checks; only a limit per part stops it."""
+    rnd = random.Random(7)
+    paragraph = (
+        '<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+        "<w:t>Mục {:x}</w:t></w:r></w:p>"
+    )
+    one = len(paragraph.format(0).encode())
+
+    def paragraphs() -> Iterator[str]:
+        for _ in range(size // one):
+            yield paragraph.format(rnd.getrandbits(6))
+
+    return _replace_document_xml(_body(paragraphs()))
+
+
+def long_text_docx(paragraphs: int, text: str = "Báo cáo kết quả cải cách hành chính") -> bytes:
+    """An allowed .docx with many paragraphs of Vietnamese text (numbered, so they differ)."""
+    return _replace_document_xml(
+        _body(f"<w:p><w:r><w:t>{text} {i}</w:t></w:r></w:p>" for i in range(paragraphs))
+    )
+
+
+def one_huge_paragraph_docx(chars: int) -> bytes:
+    """A .docx whose single paragraph holds ``chars`` characters in one text node."""
+
+    def chunks() -> Iterator[bytes]:
+        yield f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>'.encode()
+        for _ in range(chars // 1_000_000):
+            yield b"a" * 1_000_000
+        yield b"</w:t></w:r></w:p></w:body></w:document>"
+
+    return _replace_document_xml(chunks())
+
+
+def entity_docx() -> bytes:
+    """A .docx whose document part declares nested entities (a "billion laughs")."""
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    return _replace_document_xml(
+        _body(
+            iter(["<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>"]), f"<!DOCTYPE w:document [{entities}]>"
+        )
+    )
+
+
+S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def excel_style_xlsx(filler: int = 0) -> bytes:
+    """A workbook written as Excel writes them: text in a shared string table (relative
+    targets, as Excel writes), with ``filler`` more short strings between the first two and
+    the last one, which the sheet's last cell uses."""
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{XLSX_MAIN_PART}"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{main}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{main}.sharedStrings+xml"/>'
+        "</Types>"
+    )
+    package_rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        f'2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        f'<?xml version="1.0"?><workbook xmlns="{S_NS}" xmlns:r="{rel}"><sheets>'
+        '<sheet name="Kết quả" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        f'2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    )
+    last = filler + 2
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{S_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        f'<row r="2"><c r="B2" t="s"><v>{last}</v></c><c r="C2"><v>3</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+
+    def shared() -> Iterator[bytes]:
+        yield f'<?xml version="1.0"?><sst xmlns="{S_NS}"><si><t>STT</t></si>'.encode()
+        yield '<si><r><t>Nhiệm </t></r><r><t>vụ</t></r><rPh sb="0" eb="1"><t>phiên âm</t></rPh></si>'.encode()
+        for start in range(0, filler, 10_000):
+            yield "".join(
+                f"<si><t>chuỗi {i}</t></si>" for i in range(start, min(start + 10_000, filler))
+            ).encode()
+        yield "<si><t>Ban hành kế hoạch</t></si></sst>".encode()
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", package_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        with archive.open("xl/sharedStrings.xml", "w") as member:
+            for chunk in shared():
+                member.write(chunk)
+    return out.getvalue()
+
+
+def wide_xlsx(rows: int, cols: int) -> bytes:
+    """A workbook of ``rows`` × ``cols`` numbered text cells (openpyxl, write-only)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Số liệu")
+    for r in range(rows):
+        sheet.append([f"ô {r}-{c}" for c in range(cols)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def typed_xlsx() -> bytes:
+    """Dates, numbers, booleans, an empty first column and an inline string."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tiến độ"
+    sheet.append(["Nhiệm vụ", "Hạn", "Tỷ lệ", "Xong", "Số"])
+    sheet.append(["Ban hành kế hoạch", datetime(2025, 1, 15), 0.25, True, 12.0])
+    sheet.append(["Họp giao ban", datetime(2025, 3, 2, 14, 30), 1.5, False, 7])
+    sheet["B5"] = "cột B, hàng 5"
+    second = workbook.create_sheet("Trang 2")
+    second.append(["Số: 05/BC-SNV"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def doctype_xlsx() -> bytes:
+    """table_xlsx() whose first sheet declares an entity and uses it."""
+    sheet = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x "bí mật">]>'
+        f'<worksheet xmlns="{S_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t>'
+        "</is></c></row></sheetData></worksheet>"
+    )
+    return replace_part(table_xlsx(), "xl/worksheets/sheet1.xml", [sheet.encode()])
 
 
 def upload(data: bytes, name: str, content_type: str = "application/octet-stream") -> Any:

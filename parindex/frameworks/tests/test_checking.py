@@ -93,7 +93,7 @@ def test_unsupported_and_empty_files() -> None:
     assert "không hỗ trợ" in check_upload("bo.docx", b"x").errors[0].message
     assert check_upload("bo.yaml", b"").errors[0].message == "tệp rỗng"
     broken = check_upload("bo.xlsx", b"not a zip")
-    assert "không mở được" in broken.errors[0].message
+    assert "không đọc được tệp" in broken.errors[0].message
 
 
 def test_not_utf8_yaml_is_named() -> None:

@@ -9,13 +9,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 
 from parindex.core.errors import ServiceError
+from parindex.exchange import mime
 from parindex.scoring import Problem
 
 from ..models import FrameworkVersion
 from ..selectors import framework_version_get
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YAML_TYPE = "application/yaml; charset=utf-8"
+XLSX_TYPE = mime.XLSX
+YAML_TYPE = mime.YAML
 
 
 @dataclass(frozen=True, slots=True)

@@ -569,7 +569,7 @@ def test_import_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
             ["1", None, "C", 1, None, None, None, None],  # duplicate code
             ["2.1", "2", "D", 1, None, None, None, None],  # parent after child
             ["2", None, "E", 1, "{yes_no: a", None, None, None],  # bad rule YAML
-            ["3", None, "F", 1, None, "có", None, None],  # bad x flag
+            ["3", None, "F", 1, None, "hai", None, None],  # bad x flag
             ["4", None, "G", 1, None, None, "[1, 2]", None],  # Khác not a mapping
             [None, None, "H", 1, None, None, None, None],  # missing code
             ["5", "5", "I", 1, None, None, None, None],  # its own parent
@@ -673,7 +673,7 @@ def test_bad_files(tmp_path: Path) -> None:
     bad = tmp_path / "hong.xlsx"
     bad.write_bytes(b"not a zip")
     (problem,) = errors_of(bad)
-    assert problem.line() == f"{bad}: lỗi: không mở được tệp .xlsx (tệp hỏng hoặc không phải .xlsx)"
+    assert problem.line() == f"{bad}: lỗi: không đọc được tệp: tệp .xlsx hỏng hoặc không phải .xlsx"
     with pytest.raises(ProblemsError):
         write_workbook(["not", "a", "set"], tmp_path / "x.xlsx")
 

@@ -132,7 +132,7 @@ BAD_FILES = [
     ),
     pytest.param(
         [["a", "Xã A", "", "xa", "", "31/02/2025"]],
-        "Dòng 2, cột Hiệu lực từ: '31/02/2025' không phải ngày hợp lệ (dd/mm/yyyy)",
+        "Dòng 2, cột Hiệu lực từ: ngày 31/02/2025 không có thật",
         id="bad-date",
     ),
     pytest.param(
