@@ -194,7 +194,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Spreadsheets people upload (.xlsx) are read only within these limits, checked before and
 # while parsing (parindex.exchange.workbooks); each importer may ask for fewer rows.
 SHEET_LIMITS = {
-    "max_rows": int(os.environ.get("PARINDEX_SHEET_MAX_ROWS", 10_000)),
+    "max_rows": int(os.environ.get("PARINDEX_SHEET_MAX_ROWS", 20_000)),
     "max_columns": int(os.environ.get("PARINDEX_SHEET_MAX_COLUMNS", 60)),
     "max_cells": int(os.environ.get("PARINDEX_SHEET_MAX_CELLS", 250_000)),
     "max_file_bytes": int(os.environ.get("PARINDEX_SHEET_MAX_FILE_MB", 10)) * 1024 * 1024,

@@ -227,7 +227,14 @@ def read_decimal(cell: Any) -> Decimal | None:
 
 
 def read_integer(cell: Any) -> int | None:
-    """The integer meaning; ``None`` when blank."""
+    """The integer meaning; ``None`` when blank (``1.234`` typed as text is one thousand two
+    hundred and thirty-four, as in the web forms)."""
+    value, _fmt = _unpack(cell)
+    if isinstance(value, str) and not is_blank(value):
+        try:
+            return int(parse_number_text(value, integer=True))
+        except UIValueError as exc:
+            raise CellError(exc.message) from None
     number = read_decimal(cell)
     if number is None:
         return None

@@ -54,6 +54,9 @@ MIB = 1024 * 1024
 _CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _RANGE_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+:\$?([A-Za-z]{1,3})\$?(\d+)$")
+# Excel writes characters XML cannot hold as _xHHHH_ (a carriage return is _x000D_) and a
+# literal "_xHHHH_" as _x005F_xHHHH_; it reads them back so, and so does parindex.
+_EXCEL_ESCAPED = re.compile(r"_[xX]([0-9A-Fa-f]{4})_")
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -62,7 +65,7 @@ class Limits:
     """How much of a workbook an importer reads. Importers pass their own row limit; the
     defaults come from the settings (``parindex.core.sheets.limits``)."""
 
-    max_rows: int = 10_000  # per sheet
+    max_rows: int = 20_000  # per sheet (importers ask for fewer)
     max_columns: int = 60
     max_cells: int = 250_000  # in all the sheets together
     max_file_bytes: int = 10 * MIB
@@ -227,6 +230,7 @@ class _SheetScan:
         self.cell_ref: tuple[int, int] | None = None
         self.has_formula = False
         self.has_value = False
+        self.in_value = False
         self.uncomputed: set[tuple[int, int]] = set()
 
     def _rows_refused(self) -> _Refused:
@@ -268,7 +272,9 @@ class _SheetScan:
                 raise self._rows_refused()
         elif tag == "f":
             self.has_formula = True
-        elif tag in ("v", "is"):
+        elif tag == "v":
+            self.in_value = True  # a value only if it holds text (<v/> is no result)
+        elif tag == "is":
             self.has_value = True
         elif tag == "dimension":
             ref = _RANGE_REF.match(attrs.get("ref", "")) or _CELL_REF.match(attrs.get("ref", ""))
@@ -278,8 +284,15 @@ class _SheetScan:
                 if _column_number(ref.group(1)) > self.limits.max_columns:
                     raise self._columns_refused()
 
+    def text(self, data: str) -> None:
+        if self.in_value and data.strip():
+            self.has_value = True
+
     def end(self, name: str) -> None:
-        if _local(name) == "c" and self.cell_ref is not None:
+        tag = _local(name)
+        if tag == "v":
+            self.in_value = False
+        elif tag == "c" and self.cell_ref is not None:
             if self.has_formula and not self.has_value:
                 self.uncomputed.add(self.cell_ref)
             self.cell_ref = None
@@ -298,6 +311,7 @@ def _scan_part(archive: zipfile.ZipFile, name: str, scan: _SheetScan | None) -> 
     if scan is not None:
         parser.StartElementHandler = scan.start
         parser.EndElementHandler = scan.end
+        parser.CharacterDataHandler = scan.text
     try:
         with archive.open(name) as stream:
             while True:
@@ -396,6 +410,10 @@ def open_workbook(
         workbook.close()
 
 
+def _unescape(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
 def _read_sheet(ws: Any, limits: Limits, uncomputed: set[tuple[int, int]]) -> Sheet:
     sheet = Sheet(title=ws.title)
     if not hasattr(ws, "iter_rows"):  # a chart sheet
@@ -412,6 +430,10 @@ def _read_sheet(ws: Any, limits: Limits, uncomputed: set[tuple[int, int]]) -> Sh
                 cells.append(Cell(None, "General", True))
             elif value is None:
                 cells.append(EMPTY)
+            elif isinstance(value, str):
+                if "_x" in value or "_X" in value:
+                    value = _EXCEL_ESCAPED.sub(_unescape, value)
+                cells.append(Cell(value, str(getattr(raw, "number_format", None) or "General")))
             else:
                 cells.append(Cell(value, str(getattr(raw, "number_format", None) or "General")))
         while cells and cells[-1] is EMPTY:
