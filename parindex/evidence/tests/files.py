@@ -301,6 +301,18 @@ def _body(paragraphs: Iterator[str], prolog: str = "") -> Iterator[bytes]:
     yield b"</w:body></w:document>"
 
 
+def docx_body(body: str) -> bytes:
+    """A .docx whose body is ``body`` (WordprocessingML, prefix ``w``; ``mc`` declared)."""
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    return _replace_document_xml(
+        [
+            f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}" xmlns:mc="{mc}"><w:body>'.encode(),
+            body.encode(),
+            b"</w:body></w:document>",
+        ]
+    )
+
+
 def inflating_docx(size: int = 95 * 1024 * 1024) -> bytes:
     """A .docx of about 2 MB whose ``word/document.xml`` inflates to ``size`` bytes of short
     formatted paragraphs: compressed about 50 times, so it passes the ratio (100) and total

@@ -46,6 +46,30 @@ def test_docx_paragraphs_and_tables_in_order():
     assert text.index("UBND TỈNH HÀ TĨNH") < text.index("BÁO CÁO") < text.index("Thực hiện")
 
 
+def test_docx_tabs_breaks_text_boxes_once_and_no_deleted_text():
+    body = (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+        "<w:r><w:t>Số:</w:t><w:tab/><w:t>12/KH-UBND</w:t><w:br/><w:t>dòng hai</w:t></w:r>"
+        "<w:del><w:r><w:delText>đã xóa</w:delText></w:r></w:del>"
+        '<w:r><w:fldChar w:fldCharType="begin"/><w:instrText>PAGE</w:instrText></w:r></w:p>'
+        "<w:p><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:pPr><w:tabs>"
+        '<w:tab w:val="left"/></w:tabs></w:pPr><w:r><w:t>Trong khung</w:t></w:r></w:p>'
+        "</w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>Trong khung"
+        "</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r>"
+        '<w:r><w:t xml:space="preserve">Sau khung</w:t></w:r></w:p>'
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Ô 1</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Ô 2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
+    assert extract_text(f.docx_body(body), "docx").splitlines() == [
+        "Số:\t12/KH-UBND",
+        "dòng hai",
+        "Trong khung",
+        "Sau khung",
+        "Ô 1",
+        "Ô 2",
+    ]
+
+
 def test_xlsx_cells():
     text = extract_text(f.table_xlsx(), "xlsx")
     assert "[Kết quả]" in text and "Ban hành kế hoạch CCHC\tHoàn thành" in text
