@@ -1047,8 +1047,12 @@ SET_LIMITS = Limits(max_rows=5_000, max_columns=40, max_cells=200_000)
 def _open_workbook(path: Path, filename: str, limits: Limits) -> Book:
     """The workbook read within ``limits`` (checked before and while parsing)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ProblemsError(
+                [Problem(filename, f"tệp quá lớn: nặng hơn {limits.max_file_bytes // 2**20} MB")]
+            )
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ProblemsError([Problem(filename, "không tìm thấy tệp")]) from None
     except PermissionError:

@@ -167,7 +167,7 @@ def test_values_round_trip_through_put() -> None:
 
 
 _TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\r"),
     min_size=1,
     max_size=60,
 ).filter(lambda t: t.strip() != "")
