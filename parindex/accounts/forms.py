@@ -220,9 +220,7 @@ class BulkUploadForm(forms.Form):
     file = forms.FileField(
         label="Tệp danh sách (.xlsx)",
         error_messages={"required": "Hãy chọn tệp .xlsx.", "empty": "Tệp rỗng."},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": mime.XLSX_ACCEPT}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": mime.XLSX_ACCEPT}),
     )
 
     def clean_file(self) -> Any:

@@ -214,9 +214,7 @@ def can_import_entries(user: Any, assessment: Assessment) -> bool:
         return False
     if is_unit_manager(user, assessment):
         return True
-    return Role.OFFICER in unit_roles(user, assessment) and bool(
-        assigned_codes(user, assessment)
-    )
+    return Role.OFFICER in unit_roles(user, assessment) and bool(assigned_codes(user, assessment))
 
 
 def can_assign(user: Any, assessment: Assessment) -> bool:

@@ -172,9 +172,7 @@ class ImportUploadForm(forms.Form):
     organiser = forms.Field(required=False)  # replaced in __init__
     file = forms.FileField(
         label="Tệp Excel (.xlsx)",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": mime.XLSX_ACCEPT}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": mime.XLSX_ACCEPT}),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
