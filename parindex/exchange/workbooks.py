@@ -187,11 +187,15 @@ def _check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
             raise _unreadable()
         if info.file_size > limits.max_part_bytes:
             raise _too_large(
-                f"một phần của tệp giải nén ra hơn {_n(limits.max_part_bytes // MIB)} MB."
+                f"một trang tính giải nén ra hơn {_n(limits.max_part_bytes // MIB)} MB; "
+                "hãy chia thành nhiều tệp hoặc xóa các trang tính không cần."
             )
         total += info.file_size
     if total > limits.max_total_bytes:
-        raise _too_large(f"tệp giải nén ra hơn {_n(limits.max_total_bytes // MIB)} MB.")
+        raise _too_large(
+            f"tệp giải nén ra hơn {_n(limits.max_total_bytes // MIB)} MB; "
+            "hãy chia thành nhiều tệp hoặc xóa các trang tính không cần."
+        )
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _unreadable()

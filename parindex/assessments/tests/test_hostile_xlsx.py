@@ -318,3 +318,21 @@ def test_progress_board_keeps_formula_like_names_as_text(world: Any) -> None:
     names = {ws.cell(row=r, column=3).value for r in range(5, ws.max_row + 1)}
     assert names == {HYPERLINK, DDE}
     assert ws.cell(row=1, column=1).value.endswith("@Đợt -1")
+
+
+def test_the_import_is_offered_only_to_who_may_import(world: Any) -> None:
+    """An officer without an assignment sees no link to the import and no upload form; once
+    assigned, both appear."""
+    a = world.assessment()
+    officer = world.users["officer"]
+    client = Client()
+    client.force_login(officer)
+    import_url = reverse("assessments:import", args=[a.pk])
+    detail = _page(client.get(reverse("assessments:detail", args=[a.pk])))
+    assert import_url not in detail
+    page = _page(client.get(import_url))
+    assert 'type="file"' not in page and 'id="import-refused"' in page
+    assignment_set(actor=world.users["focal"], assessment=a, node_code="2", assignee=officer)
+    assert import_url in _page(client.get(reverse("assessments:detail", args=[a.pk])))
+    page = _page(client.get(import_url))
+    assert 'type="file"' in page and 'id="import-refused"' not in page

@@ -19,6 +19,10 @@ from ..xlsx import export_workbook, read_import
 from ._common import assessment_or_404, error_list, login_required
 
 MAX_UPLOAD = 5 * 1024 * 1024
+REFUSED = (
+    "Bạn không có tiêu chí nào được nhập trong hồ sơ này lúc này "
+    "(chưa được giao chấm hoặc hồ sơ không còn được sửa)."
+)
 
 
 def _session_key(pk: int) -> str:
@@ -45,6 +49,9 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": ctx.campaign,
         "unit": ctx.unit,
         "preview": None,
+        "can_import": can_import_entries(request.user, assessment),
+        "accept": mime.XLSX_ACCEPT,
+        "refused": REFUSED,
     }
     key = _session_key(pk)
     if request.method == "POST" and request.POST.get("do") == "apply":
@@ -77,12 +84,9 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         request.session.pop(key, None)
         messages.success(request, f"Đã nhập {len(pending['changes'])} tiêu chí từ tệp Excel.")
         return redirect("assessments:detail", pk=pk)
-    if request.method == "POST" and not can_import_entries(request.user, assessment):
+    if request.method == "POST" and not context["can_import"]:
         # nothing this person could change: refused before the file is read
-        context["error"] = (
-            "Bạn không có tiêu chí nào được nhập trong hồ sơ này lúc này "
-            "(chưa được giao chấm hoặc hồ sơ không còn được sửa); tệp không được đọc."
-        )
+        context["error"] = REFUSED.rstrip(".") + "; tệp không được đọc."
     elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
