@@ -41,18 +41,19 @@ import math
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from .values import UIValueError, parse_bool_text, parse_date_text, parse_number_text
 
 __all__ = [
     "DATETIME_FORMAT",
     "DATE_FORMAT",
+    "EXCEL_ESCAPE",
     "ILLEGAL_CHARACTERS",
     "TEXT_FORMAT",
     "CellError",
-    "CellLike",
     "decimal_text",
+    "describe",
     "is_blank",
     "number_cell",
     "put",
@@ -79,9 +80,10 @@ _DECIMALS_FORMAT = re.compile(r"^0(?:\.(0+))?$")
 # Characters a cell cannot hold (XML 1.0 control characters); openpyxl refuses them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 ILLEGAL_CHARACTERS = _ILLEGAL
-# Text Excel would read back as an escaped character (_x000D_): such text is kept as it is by
-# doubling the escape's underscore, which Excel and openpyxl read back as the literal text.
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# Excel writes a character XML cannot hold as _xHHHH_ (a carriage return is _x000D_), either
+# case of x, and reads it back as that character (parindex's reader does the same); text that
+# really holds "_xHHHH_" is written with its underscore escaped (_x005F_), so it reads back as is.
+EXCEL_ESCAPE = re.compile(r"_([xX][0-9A-Fa-f]{4})_")
 _FORMULA_WITHOUT_VALUE = "ô chứa công thức chưa có kết quả; hãy ghi giá trị thay cho công thức"
 
 
@@ -91,16 +93,6 @@ class CellError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class CellLike(Protocol):
-    """What the readers need of a cell (``workbooks.Cell`` and openpyxl's cells alike)."""
-
-    @property
-    def value(self) -> Any: ...
-
-    @property
-    def number_format(self) -> str: ...
 
 
 def _unpack(cell: Any) -> tuple[Any, str]:
@@ -120,7 +112,8 @@ def is_blank(cell: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What a cell holds, for a message: "một số", "ngày tháng"…"""
     if isinstance(value, bool):
         return "giá trị đúng/sai"
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
@@ -190,7 +183,7 @@ def read_code(cell: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        raise CellError(f"cần một mã, ô đang chứa {_describe(value)}")
+        raise CellError(f"cần một mã, ô đang chứa {describe(value)}")
     if isinstance(value, int | float):
         return _number_digits(value, comma=False)
     return unicodedata.normalize("NFC", str(value)).strip()
@@ -213,7 +206,7 @@ def read_decimal(cell: Any) -> Decimal | None:
     if is_blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        raise CellError(f"cần một số, ô đang chứa {_describe(value)}")
+        raise CellError(f"cần một số, ô đang chứa {describe(value)}")
     if isinstance(value, int | float):
         return _decimal_from_number(value, number_format)
     text = str(value)
@@ -253,7 +246,7 @@ def read_date(cell: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise CellError(f"cần một ngày (dd/mm/yyyy), ô đang chứa {_describe(value)}")
+        raise CellError(f"cần một ngày (dd/mm/yyyy), ô đang chứa {describe(value)}")
     if isinstance(value, int | float):
         if SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1] and float(value).is_integer():
             return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
@@ -261,7 +254,7 @@ def read_date(cell: Any) -> dt.date | None:
             f"'{_number_digits(value, comma=True)}' không phải ngày: nhập dạng dd/mm/yyyy"
         )
     if not isinstance(value, str):
-        raise CellError(f"cần một ngày (dd/mm/yyyy), ô đang chứa {_describe(value)}")
+        raise CellError(f"cần một ngày (dd/mm/yyyy), ô đang chứa {describe(value)}")
     try:
         return parse_date_text(value)
     except UIValueError as exc:
@@ -278,7 +271,7 @@ def read_bool(cell: Any) -> bool | None:
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        raise CellError(f"cần có hoặc không, ô đang chứa {_describe(value)}")
+        raise CellError(f"cần có hoặc không, ô đang chứa {describe(value)}")
     try:
         return parse_bool_text(read_text(value))
     except UIValueError as exc:
@@ -293,7 +286,7 @@ def safe_text(text: str) -> str:
     contain, Excel's escapes kept literal, cut at Excel's limit for one cell."""
     text = _ILLEGAL.sub("", text)
     text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
-    return _EXCEL_ESCAPE.sub(r"_x005F_\1", text)[:MAX_CELL_CHARS]
+    return EXCEL_ESCAPE.sub(r"_x005F_\1_", text)[:MAX_CELL_CHARS]
 
 
 def number_cell(value: Decimal) -> tuple[int | float | str, str]:

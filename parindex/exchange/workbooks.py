@@ -25,14 +25,14 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 
-from .cells import neutralise
+from .cells import EXCEL_ESCAPE, neutralise
 
 __all__ = [
     "UNREADABLE",
@@ -54,16 +54,13 @@ MIB = 1024 * 1024
 _CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _RANGE_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+:\$?([A-Za-z]{1,3})\$?(\d+)$")
-# Excel writes characters XML cannot hold as _xHHHH_ (a carriage return is _x000D_) and a
-# literal "_xHHHH_" as _x005F_xHHHH_; it reads them back so, and so does parindex.
-_EXCEL_ESCAPED = re.compile(r"_[xX]([0-9A-Fa-f]{4})_")
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 @dataclass(frozen=True)
 class Limits:
     """How much of a workbook an importer reads. Importers pass their own row limit; the
-    defaults come from the settings (``parindex.core.sheets.limits``)."""
+    defaults come from the settings (``parindex.core.sheets.sheet_limits``)."""
 
     max_rows: int = 20_000  # per sheet (importers ask for fewer)
     max_columns: int = 60
@@ -75,15 +72,7 @@ class Limits:
 
     def with_rows(self, rows: int) -> Limits:
         """These limits with at most ``rows`` rows per sheet (never more than the setting)."""
-        return Limits(
-            max_rows=min(rows, self.max_rows),
-            max_columns=self.max_columns,
-            max_cells=self.max_cells,
-            max_file_bytes=self.max_file_bytes,
-            max_part_bytes=self.max_part_bytes,
-            max_total_bytes=self.max_total_bytes,
-            max_parts=self.max_parts,
-        )
+        return replace(self, max_rows=min(rows, self.max_rows))
 
 
 class WorkbookError(Exception):
@@ -354,22 +343,22 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 def _scan(archive: zipfile.ZipFile, limits: Limits) -> dict[str, set[tuple[int, int]]]:
     """Every XML part checked; returns, by sheet title, the cells holding a formula without a
     computed result."""
-    xml_names = [n for n in archive.namelist() if n.endswith((".xml", ".rels", ".vml"))]
+    names = set(archive.namelist())
+    xml_names = [n for n in names if n.endswith((".xml", ".rels", ".vml"))]
     try:
         for name in xml_names:
             if not name.startswith("xl/worksheets/"):
                 _scan_part(archive, name, None)
         budget = [limits.max_cells]
         uncomputed: dict[str, set[tuple[int, int]]] = {}
-        parts = _sheet_parts(archive)
+        parts = [(title, part) for title, part in _sheet_parts(archive) if part in names]
         for title, part in parts:
-            if part not in archive.namelist():
-                continue
             scan = _SheetScan(title, limits, budget)
             _scan_part(archive, part, scan)
             uncomputed[title] = scan.uncomputed
+        counted = {part for _title, part in parts}
         for name in xml_names:  # worksheet-like parts no sheet points at: checked too
-            if name.startswith("xl/worksheets/") and name not in {p for _t, p in parts}:
+            if name.startswith("xl/worksheets/") and name not in counted:
                 _scan_part(archive, name, None)
     except _Refused as refused:
         raise refused.error from None
@@ -415,7 +404,7 @@ def open_workbook(
 
 
 def _unescape(match: re.Match[str]) -> str:
-    return chr(int(match.group(1), 16))
+    return chr(int(match.group(1)[1:], 16))
 
 
 def _read_sheet(ws: Any, limits: Limits, uncomputed: set[tuple[int, int]]) -> Sheet:
@@ -434,11 +423,9 @@ def _read_sheet(ws: Any, limits: Limits, uncomputed: set[tuple[int, int]]) -> Sh
                 cells.append(Cell(None, "General", True))
             elif value is None:
                 cells.append(EMPTY)
-            elif isinstance(value, str):
-                if "_x" in value or "_X" in value:
-                    value = _EXCEL_ESCAPED.sub(_unescape, value)
-                cells.append(Cell(value, str(getattr(raw, "number_format", None) or "General")))
             else:
+                if isinstance(value, str) and ("_x" in value or "_X" in value):
+                    value = EXCEL_ESCAPE.sub(_unescape, value)
                 cells.append(Cell(value, str(getattr(raw, "number_format", None) or "General")))
         while cells and cells[-1] is EMPTY:
             cells.pop()

@@ -65,8 +65,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parindex.exchange.cells import (
+    EXCEL_ESCAPE,
     ILLEGAL_CHARACTERS,
     CellError,
+    describe,
+    is_blank,
     put,
     read_bool,
     read_code,
@@ -198,7 +201,6 @@ _TOP_ORDER = (
     "nodes",
 )
 _MAX_CELL = 32767
-_EXCEL_ESCAPE = re.compile(r"_[xX][0-9A-Fa-f]{4}_")
 _NUMBER_TEXT = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _COMMA_NUMBER = re.compile(r"^[+-]?[0-9]+,[0-9]+$")
 _DECIMALS_FORMAT = re.compile(r"^0(?:\.(0+))?$")
@@ -226,7 +228,7 @@ def _text_fits(value: Any) -> bool:
         and len(value) <= _MAX_CELL
         and "\r" not in value
         and ILLEGAL_CHARACTERS.search(value) is None
-        and _EXCEL_ESCAPE.search(value) is None
+        and EXCEL_ESCAPE.search(value) is None
         and unicodedata.is_normalized("NFC", value)
         and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
     )
@@ -268,20 +270,6 @@ class _CellError(Exception):
         self.message = message
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "giá trị đúng/sai"
-    if isinstance(value, (datetime, date, time, timedelta)):
-        return "ngày tháng"
-    if isinstance(value, (int, float)):
-        return "một số"
-    return "giá trị"
-
-
 class _Reader:
     """Reads cells of one workbook, collecting problems."""
 
@@ -314,7 +302,7 @@ class _Reader:
 
     def _cell(self, kind: Kind, cell: Any, where: str, node: str | None) -> Any:
         value = cell.value
-        if _is_empty(value):
+        if is_blank(value):
             return _ABSENT
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value)
@@ -327,7 +315,7 @@ class _Reader:
                 raise _CellError(f"chỉ ghi x hoặc để trống (ô đang ghi: {value})") from None
             return True if flag else _ABSENT  # "không" is the default: no key
         if isinstance(value, bool) or isinstance(value, (datetime, date, time, timedelta)):
-            raise _CellError(f"cần văn bản, ô đang chứa {_describe(value)}")
+            raise _CellError(f"cần văn bản, ô đang chứa {describe(value)}")
         if isinstance(value, (int, float)):
             text = read_code(cell)
             if kind in (Kind.CODE, Kind.PARENT):
@@ -363,7 +351,7 @@ class _Reader:
     def _number(cell: Any) -> Decimal:
         value = cell.value
         if isinstance(value, bool) or isinstance(value, (datetime, date, time, timedelta)):
-            raise _CellError(f"cần một số, ô đang chứa {_describe(value)}")
+            raise _CellError(f"cần một số, ô đang chứa {describe(value)}")
         try:
             result = read_decimal(cell)
         except CellError:
@@ -730,7 +718,7 @@ def _write_rest(wb: Any, doc: Mapping[Any, Any], other: dict[Any, Any]) -> None:
 
 
 def _row_values_empty(cells: Iterable[Any]) -> bool:
-    return all(_is_empty(c.value) for c in cells)
+    return all(is_blank(c.value) for c in cells)
 
 
 def _merge_other(
@@ -764,7 +752,7 @@ def _read_header(
     for column_number, cell in enumerate(ws[row], start=1):
         value = cell.value
         letter = get_column_letter(column_number)
-        if _is_empty(value):
+        if is_blank(value):
             continue
         header = unicodedata.normalize("NFC", str(value)).strip()
         column = by_header.get(header.casefold())
@@ -795,7 +783,7 @@ def _check_headerless_data(
 ) -> None:
     for row in rows:
         for column_number, cell in enumerate(ws[row], start=1):
-            if column_number not in columns and not _is_empty(cell.value):
+            if column_number not in columns and not is_blank(cell.value):
                 letter = get_column_letter(column_number)
                 reader.error(
                     "ô có dữ liệu nhưng cột không có tiêu đề ở dòng "
@@ -837,8 +825,8 @@ def _read_info(ws: Any, reader: _Reader) -> dict[Any, Any]:
     for row in range(1, ws.max_row + 1):
         key_cell = ws.cell(row=row, column=1)
         value_cell = ws.cell(row=row, column=2)
-        if _is_empty(key_cell.value):
-            if not _is_empty(value_cell.value):
+        if is_blank(key_cell.value):
+            if not is_blank(value_cell.value):
                 reader.error("giá trị không có khóa ở cột A", _where(ws.title, row, VALUE_HEADER))
             continue
         key = unicodedata.normalize("NFC", str(key_cell.value)).strip()
@@ -907,7 +895,7 @@ def _read_questionnaire(ws: Any, reader: _Reader) -> dict[Any, Any]:
     other_where = ""
     for row in range(1, head_end + 1):
         key_cell = ws.cell(row=row, column=1)
-        if _is_empty(key_cell.value):
+        if is_blank(key_cell.value):
             if not _row_values_empty(ws[row]):
                 reader.error("giá trị không có khóa ở cột A", _where(ws.title, row, VALUE_HEADER))
             continue

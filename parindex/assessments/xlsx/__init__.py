@@ -13,7 +13,7 @@ reports each problem by row and column: "Dòng 12, cột Giá trị: '1,5' khôn
 """
 
 from .board import board_workbook
-from .reading import ImportChange, ImportPreview, cell_text, read_import
+from .reading import ImportChange, ImportPreview, read_import
 from .sheet import (
     COL_CODE,
     COL_INPUT,
@@ -44,7 +44,6 @@ __all__ = [
     "ImportChange",
     "ImportPreview",
     "board_workbook",
-    "cell_text",
     "export_workbook",
     "read_import",
 ]

@@ -84,12 +84,6 @@ class ImportPreview:
         return not self.errors
 
 
-def cell_text(cell: Any) -> str:
-    """A cell as the text a person would have typed (the one text meaning of
-    ``parindex.exchange.cells``: numbers with a decimal comma, dates dd/mm/yyyy, có/không)."""
-    return read_text(cell)
-
-
 @dataclass
 class _Collected:
     first_row: int

@@ -115,6 +115,7 @@ TRIGGERS = [
     "@SUM(A1:A3)",
     "=1+1",
     "Có _x000D_ trong chữ",
+    "Có _X0041_ hoa",
     "dòng 1\ndòng 2",
 ]
 
