@@ -1,14 +1,18 @@
 """Who holds which role where, and who may manage which accounts.
 
-Every app's permissions module builds on the lookups at the top (``grants``, ``is_admin``,
-``roles_of``, ``unit_ids_with_role``, ``has_role_in``, ``organiser_ids``, ``ensure``). Roles are
-read once per request (cached on the user object) so pages ask freely.
+Every app's permissions module builds on the one grant scope (:mod:`parindex.accounts.scope`,
+``grant_scope(user)``) through the lookups at the top (``grants``, ``is_admin``, ``roles_of``,
+``unit_ids_with_role``, ``has_role_in``, ``organiser_ids``, ``ensure``). Roles are read once per
+request (cached on the user object) so pages ask freely.
+
+Outside any campaign (accounts, the registry, criteria sets) only lasting and dated roles count;
+a role given for one campaign counts only in questions about that campaign
+(``campaign_id=``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,93 +23,59 @@ from parindex.units.models import Unit
 
 from .models import Membership, User
 from .roles import ORGANISER_SIDE, UNIT_SIDE, Role
-
-_CACHE_ATTR = "_parindex_roles"
-
-
-@dataclass(frozen=True)
-class Grant:
-    role: str
-    unit_id: int | None
-    organiser_id: int | None  # the unit's organiser (for roles held in an assessed unit)
-    is_organiser_unit: bool
-    campaign_id: int | None = None  # set when the role was given for one campaign only
+from .scope import ORGANISER_READERS as ORGANISER_READERS
+from .scope import UNIT_READERS as UNIT_READERS
+from .scope import (
+    Grant,
+    GrantScope,
+    forget_scope,
+    grant_scope,
+)
 
 
 def grants(user: Any) -> list[Grant]:
-    """The user's active memberships, cached on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    rows = Membership.objects.active().filter(user=user).select_related("unit")
-    result = [
-        Grant(
-            role=m.role,
-            unit_id=m.unit_id,
-            organiser_id=m.unit.organiser_id if m.unit_id else None,
-            is_organiser_unit=bool(m.unit_id and m.unit.is_organiser),
-            campaign_id=m.campaign_id,
-        )
-        for m in rows
-    ]
-    setattr(user, _CACHE_ATTR, result)
-    return result
+    """The user's current roles (lasting, dated and campaign-bound), cached for the request."""
+    return list(grant_scope(user).grants)
 
 
-# Roles held in an organising body that read what its campaigns hold; roles held in an assessed
-# unit that read what concerns that unit.
-ORGANISER_READERS = frozenset({Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER})
-UNIT_READERS = frozenset({Role.HEAD, Role.FOCAL, Role.OFFICER, Role.OBSERVER})
-
-
-def reader_scopes(user: Any) -> tuple[set[int], set[int]]:
-    """(organising bodies whose campaigns the user reads, units whose own records it reads)."""
-    bodies: set[int] = set()
-    units: set[int] = set()
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        if g.is_organiser_unit and g.role in ORGANISER_READERS:
-            bodies.add(g.unit_id)
-        if g.role in UNIT_READERS:
-            units.add(g.unit_id)
-    return bodies, units
+def scope(user: Any) -> GrantScope:
+    return grant_scope(user)
 
 
 def forget_grants(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    forget_scope(user)
 
 
 def is_admin(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser) or any(g.role == Role.ADMIN for g in grants(user))
+    return grant_scope(user).admin
 
 
 def roles_of(user: Any) -> set[str]:
-    found = {g.role for g in grants(user)}
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    """Every role the user holds now, in any unit or campaign (for labels, not decisions)."""
+    found = {g.role for g in grant_scope(user).grants}
+    if is_admin(user):
         found.add(Role.ADMIN)
     return found
 
 
-def unit_ids_with_role(user: Any, roles: Iterable[str]) -> set[int]:
-    wanted = set(roles)
-    return {g.unit_id for g in grants(user) if g.role in wanted and g.unit_id is not None}
+def unit_ids_with_role(user: Any, roles: Iterable[str], campaign_id: int | None = None) -> set[int]:
+    """Units where one of ``roles`` counts for ``campaign_id`` (None: lasting and dated
+    roles only)."""
+    return grant_scope(user).units(roles, campaign_id)
 
 
-def has_role_in(user: Any, unit_id: int | None, roles: Iterable[str]) -> bool:
-    if unit_id is None:
-        return False
-    return unit_id in unit_ids_with_role(user, roles)
+def has_role_in(
+    user: Any, unit_id: int | None, roles: Iterable[str], campaign_id: int | None = None
+) -> bool:
+    return grant_scope(user).holds(unit_id, roles, campaign_id)
 
 
-def organiser_ids(user: Any, roles: Iterable[str] = (Role.ORGANISER,)) -> set[int]:
-    """The organising bodies in which the user holds one of ``roles``."""
-    return unit_ids_with_role(user, roles)
+def organiser_ids(
+    user: Any, roles: Iterable[str] = (Role.ORGANISER,), campaign_id: int | None = None
+) -> set[int]:
+    """The organising bodies in which the user holds one of ``roles`` (lasting or dated; with
+    ``campaign_id``, also the roles given for that campaign)."""
+    return grant_scope(user).bodies(roles, campaign_id)
 
 
 def ensure(condition: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
@@ -222,16 +192,29 @@ def role_fits_unit(role: str, unit: Any) -> bool:
     return role == Role.OBSERVER
 
 
-def can_grant_role(user: Any, unit: Any, role: str) -> bool:
-    """Give (or take back) ``role`` in ``unit``.
+def can_grant_roles_to(user: Any, target: Any) -> bool:
+    """Separation of duties: an organiser grants roles to others, never to itself (it could
+    otherwise make itself a unit's head and fill in that unit's self-assessment); an
+    administrator may."""
+    if is_admin(user):
+        return True
+    return getattr(target, "pk", None) != getattr(user, "pk", None)
 
-    Only an admin grants the admin role. An organiser grants organiser-side roles in its own
-    body only, and unit-side roles and the observer role in its body and its registry units.
+
+def can_grant_role(user: Any, unit: Any, role: str, to: Any = None) -> bool:
+    """Give (or take back) ``role`` in ``unit`` (to ``to``, when known).
+
+    Only an admin grants the admin role. An organiser (lasting or dated, not one appointed
+    for a single campaign) grants organiser-side roles in its own body only, and unit-side
+    roles and the observer role in its body and its registry units — to others, never to
+    itself.
     """
     if role not in Role.values or not role_fits_unit(role, unit):
         return False
     if is_admin(user):
         return True
+    if to is not None and not can_grant_roles_to(user, to):
+        return False
     if role == Role.ADMIN:
         return False
     bodies = organiser_ids(user)
@@ -253,18 +236,21 @@ def can_revoke_membership(user: Any, membership: Membership) -> bool:
     return unit.pk in bodies or (unit.organiser_id is not None and unit.organiser_id in bodies)
 
 
-def can_sit_on_council_for(user: Any, unit: Any) -> bool:
-    """May ``user`` appraise ``unit`` as a council member?
+def can_sit_on_council_for(user: Any, unit: Any, campaign: Any) -> bool:
+    """May ``user`` appraise ``unit`` as a council member in ``campaign``?
 
-    Needs the council role in the unit's organiser, and never over their own unit: False
-    whenever the user holds a unit-side role (head, focal officer, officer) in that unit.
+    Needs the council role in the campaign's organising body, lasting or given for this
+    campaign, and never over their own unit: False whenever the user holds a unit-side role
+    (head, focal officer, officer) in that unit.
     """
-    mine = grants(user)
-    if any(g.role in UNIT_SIDE and g.unit_id == unit.pk for g in mine):
+    found = grant_scope(user)
+    campaign_id = getattr(campaign, "pk", campaign)
+    organiser_id = getattr(campaign, "organiser_id", None) or unit.organiser_id
+    if unit.organiser_id is None or unit.organiser_id != organiser_id:
         return False
-    return unit.organiser_id is not None and any(
-        g.role == Role.COUNCIL and g.unit_id == unit.organiser_id for g in mine
-    )
+    if any(g.role in UNIT_SIDE and g.unit_id == unit.pk for g in found.grants):
+        return False
+    return organiser_id in found.bodies({Role.COUNCIL}, campaign_id)
 
 
 def units_for_account_management(user: Any) -> QuerySet[Unit]:

@@ -26,6 +26,7 @@ from .models import Membership, User
 from .passwords import hash_temporary_password, temporary_password
 from .permissions import (
     can_grant_role,
+    can_grant_roles_to,
     can_manage_user,
     can_revoke_membership,
     ensure,
@@ -149,6 +150,11 @@ def _check_grant(
         if not role_fits_unit(role, unit):
             message = role_misfit_message(role, unit)
             raise ServiceError({"role": message[0].upper() + message[1:] + "."})
+        ensure(
+            can_grant_roles_to(actor, user),
+            "Bạn không tự giao vai trò cho chính mình được: hãy đề nghị quản trị hệ thống hoặc "
+            "một người khác của cơ quan tổ chức giao.",
+        )
         ensure(
             can_grant_role(actor, unit, role),
             f"Bạn không được giao vai trò “{label}” tại {unit.name}.",

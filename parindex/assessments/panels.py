@@ -27,9 +27,11 @@ def _url(name: str, *args: Any) -> str | None:
 
 
 def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
+    own = Campaign.objects.filter(organiser=membership.unit, status=CampaignStatus.OPEN)
+    if membership.campaign_id:  # a role given for one campaign shows that campaign only
+        own = own.filter(pk=membership.campaign_id)
     campaigns = list(
-        Campaign.objects.filter(organiser=membership.unit, status=CampaignStatus.OPEN)
-        .annotate(
+        own.annotate(
             units=Count("assessed_units", distinct=True),
             submitted=Count(
                 "assessed_units",
@@ -48,9 +50,11 @@ def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
 
 
 def _unit_lines(membership: Any, panel: dict[str, Any]) -> None:
+    own = AssessedUnit.objects.filter(unit=membership.unit, campaign__status=CampaignStatus.OPEN)
+    if membership.campaign_id:  # a role given for one campaign shows that campaign only
+        own = own.filter(campaign_id=membership.campaign_id)
     rows = list(
-        AssessedUnit.objects.filter(unit=membership.unit, campaign__status=CampaignStatus.OPEN)
-        .select_related("campaign")
+        own.select_related("campaign")
         .order_by("-campaign__year")
     )
     if not rows:

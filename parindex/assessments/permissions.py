@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS, ensure, grants, is_admin
+from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS, ensure, is_admin, scope
 from parindex.accounts.roles import Role
 from parindex.campaigns.models import AssessedUnit
 
@@ -30,28 +30,6 @@ from .workflow import EDITABLE, Actor, Status
 UNIT_MANAGERS = frozenset({Role.HEAD, Role.FOCAL})  # edit everything, assign work
 
 _ASSIGNED_ATTR = "_parindex_assigned_codes"
-
-
-def _applies(grant: Any, campaign_id: int | None) -> bool:
-    """A role given for one campaign counts only in that campaign."""
-    return grant.campaign_id is None or grant.campaign_id == campaign_id
-
-
-def _scopes(user: Any, campaign_id: int | None = None) -> tuple[set[int], dict[int, set[str]]]:
-    """(organising bodies read, {unit id: roles held there}); with ``campaign_id``, only the
-    roles that count in that campaign."""
-    bodies: set[int] = set()
-    units: dict[int, set[str]] = {}
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        if campaign_id is not None and not _applies(g, campaign_id):
-            continue
-        if g.is_organiser_unit and g.role in ORGANISER_READERS:
-            bodies.add(g.unit_id)
-        if g.role in UNIT_READERS:
-            units.setdefault(g.unit_id, set()).add(g.role)
-    return bodies, units
 
 
 def _unit_id(assessment: Assessment) -> int:
@@ -75,26 +53,24 @@ def unit_roles(user: Any, assessment: Assessment) -> set[str]:
     the campaign opens, since units see nothing of a campaign in preparation)."""
     if not _campaign_opened(assessment):
         return set()
-    _bodies, units = _scopes(user, _campaign_id(assessment))
-    return units.get(_unit_id(assessment), set())
+    return scope(user).roles_in(_unit_id(assessment), _campaign_id(assessment)) & UNIT_READERS
 
 
 def is_organiser_side(user: Any, assessment: Assessment) -> bool:
     """Reads every assessment of the campaign (admin included)."""
     if is_admin(user):
         return True
-    bodies, _units = _scopes(user, _campaign_id(assessment))
-    return _organiser_id(assessment) in bodies
+    return _organiser_id(assessment) in scope(user).bodies(
+        ORGANISER_READERS, _campaign_id(assessment)
+    )
 
 
 def is_organiser(user: Any, assessment: Assessment) -> bool:
     """The secretariat of the campaign's organising body (or an admin)."""
     if is_admin(user):
         return True
-    organiser, campaign = _organiser_id(assessment), _campaign_id(assessment)
-    return any(
-        g.role == Role.ORGANISER and g.unit_id == organiser and _applies(g, campaign)
-        for g in grants(user)
+    return _organiser_id(assessment) in scope(user).bodies(
+        {Role.ORGANISER}, _campaign_id(assessment)
     )
 
 
@@ -104,31 +80,21 @@ def is_organiser(user: Any, assessment: Assessment) -> bool:
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     """Every assessment ``user`` may see (one place where visibility becomes SQL)."""
     qs = Assessment.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if is_admin(user):
-        return qs
-    condition = Q(pk__in=[])
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        in_campaign = Q(assessed_unit__campaign_id=g.campaign_id) if g.campaign_id else Q()
-        if g.is_organiser_unit and g.role in ORGANISER_READERS:
-            condition |= Q(assessed_unit__campaign__organiser_id=g.unit_id) & in_campaign
-        if g.role in UNIT_READERS:
-            condition |= (
-                Q(assessed_unit__unit_id=g.unit_id)
-                & ~Q(assessed_unit__campaign__status="preparing")
-                & in_campaign
-            )
-    return qs.filter(condition)
+    condition = scope(user).where(
+        body="assessed_unit__campaign__organiser_id",
+        unit="assessed_unit__unit_id",
+        campaign="assessed_unit__campaign_id",
+        preparing="assessed_unit__campaign__status",
+    )
+    return qs if condition is None else qs.filter(condition)
 
 
 def assessed_units_of(user: Any) -> QuerySet[AssessedUnit]:
     """The assessed-unit rows of opened campaigns where ``user`` holds a unit-side role (the
     units whose assessment they work on or follow)."""
+    found = scope(user)
     condition = Q(pk__in=[])
-    for g in grants(user):
+    for g in found.grants:
         if g.unit_id is None or g.role not in UNIT_READERS or g.is_organiser_unit:
             continue
         in_campaign = Q(campaign_id=g.campaign_id) if g.campaign_id else Q()
@@ -239,8 +205,7 @@ def can_act_as(user: Any, assessment: Assessment, actor: Actor) -> bool:
 def can_view_progress_board(user: Any, campaign: Any) -> bool:
     if is_admin(user):
         return True
-    bodies, _units = _scopes(user, campaign.pk)
-    return campaign.organiser_id in bodies
+    return campaign.organiser_id in scope(user).bodies(ORGANISER_READERS, campaign.pk)
 
 
 def ensure_can_view_assessment(user: Any, assessment: Assessment) -> None:

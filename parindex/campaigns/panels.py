@@ -31,16 +31,17 @@ from .services import UNIT_DEADLINE_PHASES
 
 def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
     today = timezone.localdate()
+    own = Campaign.objects.filter(organiser=membership.unit, status=CampaignStatus.OPEN)
+    if membership.campaign_id:  # a role given for one campaign shows that campaign only
+        own = own.filter(pk=membership.campaign_id)
     campaigns = list(
-        Campaign.objects.filter(organiser=membership.unit, status=CampaignStatus.OPEN)
-        .annotate(
+        own.annotate(
             overdue=Count(
                 "tasks",
                 filter=Q(tasks__owner_unit__isnull=True, tasks__due_on__lt=today)
                 & ~Q(tasks__status__in=[TaskStatus.DONE, TaskStatus.CANCELLED]),
             )
-        )
-        .order_by("-year", "name")
+        ).order_by("-year", "name")
     )
     if not campaigns:
         panel["lines"].append("Chưa có đợt đánh giá nào đang triển khai.")
@@ -61,11 +62,10 @@ def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
 
 def _unit_lines(membership: Any, panel: dict[str, Any]) -> None:
     unit = membership.unit
-    rows = list(
-        AssessedUnit.objects.filter(unit=unit, campaign__status=CampaignStatus.OPEN)
-        .select_related("campaign")
-        .order_by("-campaign__year")
-    )
+    own = AssessedUnit.objects.filter(unit=unit, campaign__status=CampaignStatus.OPEN)
+    if membership.campaign_id:  # a role given for one campaign shows that campaign only
+        own = own.filter(campaign_id=membership.campaign_id)
+    rows = list(own.select_related("campaign").order_by("-campaign__year"))
     if not rows:
         return
     campaigns = {r.campaign_id: r.campaign for r in rows}

@@ -7,6 +7,9 @@
 * Unit side (head, focal, officer, and an observer held in an assessed unit): the opened
   campaigns in which their unit is assessed, read-only, plus their unit's internal plan,
   which the head and the focal officer edit.
+
+A role given for one campaign reaches that campaign only (``accounts.scope``): an organiser
+appointed for the 2025 campaign manages 2025, not 2026, and creates no campaign.
 """
 
 from __future__ import annotations
@@ -20,28 +23,28 @@ from parindex.accounts.permissions import (
     has_role_in,
     is_admin,
     organiser_ids,
-    reader_scopes,
+    scope,
 )
 from parindex.accounts.roles import Role
+from parindex.accounts.scope import ORGANISER_READERS as _READERS
 
 from .models import AssessedUnit, Campaign, CampaignStatus
 
 # Roles that keep a unit's internal plan.
 UNIT_PLAN_EDITORS = frozenset({Role.HEAD, Role.FOCAL})
+_SEEN_BY_UNITS = [CampaignStatus.OPEN, CampaignStatus.CLOSED]
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
     qs = Campaign.objects.all()
-    if is_admin(user):
+    found = scope(user)
+    by_body = found.where(body="organiser_id", campaign="pk")
+    if by_body is None:
         return qs
-    bodies, units = reader_scopes(user)
-    if not bodies and not units:
-        return qs.none()
-    condition = Q(organiser_id__in=bodies)
-    if units:
-        assessed_in = AssessedUnit.objects.filter(unit_id__in=units).values("campaign_id")
-        condition |= Q(pk__in=assessed_in, status__in=[CampaignStatus.OPEN, CampaignStatus.CLOSED])
-    return qs.filter(condition)
+    by_unit = found.where(unit="unit_id", campaign="campaign_id")
+    assert by_unit is not None
+    assessed_in = AssessedUnit.objects.filter(by_unit).values("campaign_id")
+    return qs.filter(by_body | Q(pk__in=assessed_in, status__in=_SEEN_BY_UNITS))
 
 
 def can_view_campaign(user: Any, campaign: Campaign) -> bool:
@@ -52,11 +55,11 @@ def is_organiser_side_reader(user: Any, campaign: Campaign) -> bool:
     """Reads the whole campaign (the organiser's dashboard), whether or not it manages it."""
     if is_admin(user):
         return True
-    bodies, _units = reader_scopes(user)
-    return campaign.organiser_id in bodies
+    return campaign.organiser_id in organiser_ids(user, campaign_id=campaign.pk, roles=_READERS)
 
 
 def can_create_campaign(user: Any, organiser: Any = None) -> bool:
+    """A new campaign: an administrator, or the lasting secretariat of the body."""
     if is_admin(user):
         return True
     mine = organiser_ids(user)
@@ -66,8 +69,9 @@ def can_create_campaign(user: Any, organiser: Any = None) -> bool:
 
 
 def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
-    """Change the campaign: its units, groups, phases, exceptions, declarations and plan."""
-    return is_admin(user) or campaign.organiser_id in organiser_ids(user)
+    """Change the campaign: its units, groups, phases, exceptions, declarations and plan —
+    the secretariat of its body, lasting or appointed for this campaign."""
+    return is_admin(user) or campaign.organiser_id in organiser_ids(user, campaign_id=campaign.pk)
 
 
 def unit_ids_read_by(user: Any, campaign: Campaign) -> set[int] | None:
@@ -76,8 +80,7 @@ def unit_ids_read_by(user: Any, campaign: Campaign) -> set[int] | None:
         return None
     if campaign.is_preparing:
         return set()
-    _bodies, units = reader_scopes(user)
-    return units
+    return scope(user).units(campaign_id=campaign.pk)
 
 
 def can_view_unit_plan(user: Any, campaign: Campaign, unit: Any) -> bool:
@@ -93,7 +96,7 @@ def can_edit_unit_plan(user: Any, campaign: Campaign, unit: Any) -> bool:
         return True
     if campaign.is_preparing:
         return False
-    return has_role_in(user, unit.pk, UNIT_PLAN_EDITORS)
+    return has_role_in(user, unit.pk, UNIT_PLAN_EDITORS, campaign_id=campaign.pk)
 
 
 def ensure_can_view_campaign(user: Any, campaign: Campaign) -> None:

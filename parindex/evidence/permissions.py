@@ -12,6 +12,10 @@ open" becomes SQL.
   reads the documents of every unit assessed in that body's campaigns (the appraisers judge
   points by them); it never uploads or changes them.
 * Everyone else, other units and other organisers included: nothing.
+
+A role given for one campaign (``accounts.scope``): on the organiser side it reads the
+libraries of the units assessed in that campaign only; in a unit it works with the unit's
+library while that campaign is open.
 """
 
 from __future__ import annotations
@@ -20,12 +24,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import (
-    ensure,
-    has_role_in,
-    is_admin,
-    reader_scopes,
-)
+from parindex.accounts.permissions import ensure, scope
 from parindex.accounts.roles import Role
 from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import can_edit_entry, can_view_assessment
@@ -42,16 +41,20 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
+def _assessed_in(campaign_id: int) -> Q:
+    return Q(id__in=AssessedUnit.objects.filter(campaign_id=campaign_id).values("unit_id"))
+
+
 def _unit_condition(user: Any, prefix: str = "") -> Q | None:
     """A condition on the unit id (``prefix`` + ``id``), or None for "every unit"."""
-    if is_admin(user):
+    found = scope(user)
+    if found.admin:
         return None
-    bodies, units = reader_scopes(user)
-    condition = Q(**{f"{prefix}id__in": list(units)})
-    if bodies:
-        assessed = AssessedUnit.objects.filter(campaign__organiser_id__in=bodies).values("unit_id")
-        condition |= Q(**{f"{prefix}id__in": assessed})
-    return condition
+    condition = Q(**{f"{prefix}id__in": list(found.working_units())})
+    by_body = found.where(body="campaign__organiser_id", campaign="campaign_id", unit=None)
+    assert by_body is not None
+    assessed = AssessedUnit.objects.filter(by_body).values("unit_id")
+    return condition | Q(**{f"{prefix}id__in": assessed})
 
 
 def library_units(user: Any) -> QuerySet[Unit]:
@@ -79,17 +82,20 @@ def can_view_document(user: Any, document: EvidenceDocument) -> bool:
 
 
 def can_upload_to(user: Any, unit: Unit) -> bool:
-    return _active(user) and has_role_in(user, unit.pk, UNIT_MEMBERS)
+    """The unit's own people: lasting roles, or roles given for a campaign that is open."""
+    return _active(user) and unit.pk in scope(user).working_units(UNIT_MEMBERS)
 
 
 def can_edit_document(user: Any, document: EvidenceDocument) -> bool:
-    """Change the number, date, issuer and title; delete an unused document."""
+    """Change the number, date, issuer and title; delete an unused document. (Whether the
+    document may still change — cited by a submission — the services decide.)"""
     if not _active(user):
         return False
-    if has_role_in(user, document.unit_id, UNIT_MANAGERS):
+    found = scope(user)
+    if document.unit_id in found.working_units(UNIT_MANAGERS):
         return True
-    return (
-        has_role_in(user, document.unit_id, {Role.OFFICER}) and document.uploaded_by_id == user.pk
+    return document.unit_id in found.working_units({Role.OFFICER}) and (
+        document.uploaded_by_id == user.pk
     )
 
 

@@ -9,6 +9,9 @@
   (:func:`_assessed_versions_q` is where "the versions used to assess my unit" is decided).
 * Commenting: the head, focal officer or an officer of an invited unit, while the draft is
   open for comments.
+
+A role given for one campaign (``accounts.scope``) sees the versions that campaign uses (for
+its unit, on the unit side) and manages, invites and comments on nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ensure, grants, is_admin, organiser_ids
+from parindex.accounts.permissions import ensure, is_admin, organiser_ids, scope
 from parindex.accounts.roles import ORGANISER_SIDE, UNIT_SIDE, Role
+from parindex.campaigns.models import AssessedUnit
 from parindex.units.models import Unit
 
 from .models import DraftInvitation, FrameworkStatus, FrameworkVersion
@@ -48,20 +52,16 @@ def _active(user: Any) -> bool:
 
 
 def _body_ids(user: Any) -> set[int]:
-    """Organising bodies whose versions the user sees (roles held in the body itself)."""
-    return {
-        g.unit_id
-        for g in grants(user)
-        if g.role in _BODY_VIEW_ROLES and g.unit_id is not None and g.is_organiser_unit
-    }
+    """Organising bodies whose versions the user sees (lasting roles held in the body)."""
+    return scope(user).bodies(_BODY_VIEW_ROLES)
 
 
 def _unit_grants(user: Any, roles: frozenset[str]) -> list[tuple[int, int | None]]:
-    """(unit id, its organiser id) for each unit-side grant in ``roles``."""
+    """(unit id, its organiser id) for each lasting unit-side grant in ``roles``."""
     return [
         (g.unit_id, g.organiser_id)
-        for g in grants(user)
-        if g.role in roles and g.unit_id is not None and not g.is_organiser_unit
+        for g in scope(user).grants
+        if g.role in roles and g.unit_id is not None and not g.is_organiser_unit and g.is_lasting
     ]
 
 
@@ -71,6 +71,14 @@ def _assessed_versions_q(unit_ids: set[int], organiser_ids_: set[int]) -> Q:
     if not organiser_ids_:
         return Q(pk__in=[])
     return Q(status=FrameworkStatus.FROZEN, organiser_id__in=organiser_ids_)
+
+
+def _used_in(campaign_id: int, unit_id: int | None = None) -> Q:
+    """The versions a campaign uses (for one of its units when ``unit_id`` is given)."""
+    rows = AssessedUnit.objects.filter(campaign_id=campaign_id)
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id, campaign__status__in=["open", "closed"])
+    return Q(pk__in=rows.values("framework_id"))
 
 
 def frameworks_visible_to(user: Any) -> QuerySet[FrameworkVersion]:
@@ -90,6 +98,14 @@ def frameworks_visible_to(user: Any) -> QuerySet[FrameworkVersion]:
         invited = DraftInvitation.objects.filter(unit_id__in=unit_ids).values("framework_id")
         condition |= Q(status=FrameworkStatus.DRAFT, pk__in=invited)
         condition |= _assessed_versions_q(unit_ids, organisers)
+    # Roles given for one campaign: the versions that campaign uses (for the unit).
+    for g in scope(user).grants:
+        if g.campaign_id is None or g.unit_id is None:
+            continue
+        if g.is_organiser_unit and g.role in _BODY_VIEW_ROLES:
+            condition |= _used_in(g.campaign_id)
+        elif g.role in _UNIT_VIEW_ROLES:
+            condition |= _used_in(g.campaign_id, g.unit_id)
     return qs.filter(condition)
 
 

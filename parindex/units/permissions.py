@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from parindex.accounts.permissions import ensure, grants, is_admin, organiser_ids
+from parindex.accounts.permissions import ensure, is_admin, organiser_ids, scope
 from parindex.accounts.roles import Role
 
 from .models import Unit, UnitQuerySet
@@ -16,21 +16,30 @@ _REGISTRY_READERS = (Role.ORGANISER, Role.CHAIRMAN, Role.COUNCIL, Role.OBSERVER)
 
 
 def units_visible_to(user: Any) -> UnitQuerySet:
-    """Admin: all. Organiser side: its own body and its registry. Unit side: its own unit."""
+    """Admin: all. Organiser side: its own body and its registry (a role given for one
+    campaign: the body and the units assessed in that campaign). Unit side: its own unit."""
     qs: UnitQuerySet = Unit.objects.all()
-    if is_admin(user):
+    found = scope(user)
+    if found.admin:
         return qs
-    own: set[int] = set()
-    registries: set[int] = set()
-    for g in grants(user):
-        if g.unit_id is None:
-            continue
-        own.add(g.unit_id)
-        if g.is_organiser_unit and g.role in _REGISTRY_READERS:
-            registries.add(g.unit_id)
+    own = {g.unit_id for g in found.grants if g.unit_id is not None}
     if not own:
         return qs.none()
-    return qs.filter(Q(pk__in=own) | Q(organiser_id__in=registries))
+    condition = Q(pk__in=own)
+    registries = found.bodies(_REGISTRY_READERS)
+    if registries:
+        condition |= Q(organiser_id__in=registries)
+    by_campaign = [
+        g.campaign_id
+        for g in found.grants
+        if g.campaign_id is not None and g.is_organiser_unit and g.role in _REGISTRY_READERS
+    ]
+    if by_campaign:
+        # the units assessed in those campaigns (through the reverse relation: no import of
+        # the campaigns app here)
+        assessed = Unit.objects.filter(assessments_in__campaign_id__in=by_campaign).values("pk")
+        condition |= Q(pk__in=assessed)
+    return qs.filter(condition)
 
 
 def can_view_unit(user: Any, unit: Unit) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from parindex.accounts.permissions import roles_of
+from parindex.accounts.permissions import can_manage_accounts, roles_of
 from parindex.accounts.roles import Role
 
 ALL = frozenset(Role.values)
@@ -19,6 +20,9 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     icon: str = ""
+    # When set, the one permission the page itself asks (roles alone would offer the page to
+    # someone it refuses, e.g. an organiser appointed for one campaign only).
+    allowed: Callable[[Any], bool] | None = None
 
 
 NAV: tuple[NavItem, ...] = (
@@ -29,7 +33,12 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Tài liệu kiểm chứng", "evidence:home", ALL),
     # Officers too: units invited to a draft comment on it (the list is scoped per user).
     NavItem("Bộ tiêu chí", "frameworks:list", ALL),
-    NavItem("Tài khoản", "accounts:user_list", frozenset({Role.ADMIN, Role.ORGANISER})),
+    NavItem(
+        "Tài khoản",
+        "accounts:user_list",
+        frozenset({Role.ADMIN, Role.ORGANISER}),
+        allowed=can_manage_accounts,
+    ),
 )
 
 
@@ -38,6 +47,8 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for item in NAV:
         if not roles & item.roles:
+            continue
+        if item.allowed is not None and not item.allowed(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -27,6 +27,7 @@ from parindex.accounts.permissions import (
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.conftest import Province
 from parindex.accounts.tests.factories import MembershipFactory, UserFactory
+from parindex.campaigns.models import Campaign
 
 ROLES = [
     Role.ADMIN,
@@ -138,20 +139,26 @@ def test_other_roles_grant_nothing(province: Province, role: str) -> None:
 
 def test_council_member_never_appraises_their_own_unit(province: Province) -> None:
     council = province["council"]
-    assert can_sit_on_council_for(council, province.son_linh)
-    assert can_sit_on_council_for(council, province.ky_anh)
-    assert not can_sit_on_council_for(council, province.foreign)  # another organiser's unit
+    campaign = Campaign.objects.create(
+        organiser=province.org, year=2025, slug="cchc-2025", name="Đợt 2025", status="open"
+    )
+    foreign = Campaign.objects.create(
+        organiser=province.other_org, year=2025, slug="na-2025", name="Nghệ An", status="open"
+    )
+    assert can_sit_on_council_for(council, province.son_linh, campaign)
+    assert can_sit_on_council_for(council, province.ky_anh, campaign)
+    assert not can_sit_on_council_for(council, province.foreign, foreign)  # another organiser's unit
     for role in (Role.HEAD, Role.FOCAL, Role.OFFICER):
         Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
         MembershipFactory(user=council, unit=province.son_linh, role=role)
         member = type(council).objects.get(pk=council.pk)
-        assert not can_sit_on_council_for(member, province.son_linh), role
-        assert can_sit_on_council_for(member, province.ky_anh)
+        assert not can_sit_on_council_for(member, province.son_linh, campaign), role
+        assert can_sit_on_council_for(member, province.ky_anh, campaign)
     # An observer role in the unit is no conflict; no council role, no seat.
     Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
     MembershipFactory(user=council, unit=province.son_linh, role=Role.OBSERVER)
-    assert can_sit_on_council_for(type(council).objects.get(pk=council.pk), province.son_linh)
-    assert not can_sit_on_council_for(province["head"], province.ky_anh)
+    assert can_sit_on_council_for(type(council).objects.get(pk=council.pk), province.son_linh, campaign)
+    assert not can_sit_on_council_for(province["head"], province.ky_anh, campaign)
 
 
 # --- the pages x roles matrix ---------------------------------------------------------------

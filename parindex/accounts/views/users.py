@@ -21,6 +21,7 @@ from .. import services
 from ..forms import MembershipGrantForm, OwnAccountForm, UserCreateForm, UserUpdateForm
 from ..models import Membership, User
 from ..permissions import (
+    can_grant_roles_to,
     can_manage_user,
     can_revoke_membership,
     ensure_can_manage_user,
@@ -87,14 +88,18 @@ def _detail_context(request: HttpRequest, person: User, grant_form: Any = None) 
     )
     for entry in history:
         entry.label = ACTION_LABELS.get(entry.action, entry.action)
-    if manageable and grant_form is None:
+    may_grant = manageable and can_grant_roles_to(request.user, person)
+    if may_grant and grant_form is None:
         grant_form = MembershipGrantForm(actor=request.user)
+    if not may_grant:
+        grant_form = None
     return {
         "person": person,
         "memberships": memberships,
         "can_manage": manageable,
         "is_self": person.pk == request.user.pk,
         "grant_form": grant_form,
+        "self_grant_refused": manageable and not may_grant,
         "history": history,
     }
 

@@ -11,13 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from parindex.accounts.permissions import (
-    ORGANISER_READERS,
-    UNIT_READERS,
-    grants,
-    is_admin,
-    organiser_ids,
-)
+from parindex.accounts.permissions import organiser_ids, scope
 from parindex.units.models import Unit, UnitQuerySet
 
 from .. import selectors, services
@@ -33,26 +27,21 @@ from ..permissions import (
 from ._common import add_form_errors, managed_campaign, show_errors, visible_campaign
 
 
-def _own_unit_ids(request: HttpRequest) -> set[int]:
-    return {g.unit_id for g in grants(request.user) if g.role in UNIT_READERS and g.unit_id}
-
-
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaign_list(campaigns_visible_to(request.user)))
     mine: dict[int, list[AssessedUnit]] = defaultdict(list)
-    own = _own_unit_ids(request)
-    if own and campaigns:
+    own = scope(request.user).where(unit="unit_id", campaign="campaign_id")
+    if own is not None and campaigns:
         for row in AssessedUnit.objects.filter(
-            unit_id__in=own, campaign_id__in=[c.pk for c in campaigns]
+            own, campaign_id__in=[c.pk for c in campaigns]
         ).select_related("unit"):
             mine[row.campaign_id].append(row)
-    bodies = organiser_ids(request.user, ORGANISER_READERS)
     rows = [
         {
             "campaign": c,
             "percent": selectors.percent(c.task_done, c.task_total),
-            "organiser_side": is_admin(request.user) or c.organiser_id in bodies,
+            "organiser_side": is_organiser_side_reader(request.user, c),
             "my_units": mine.get(c.pk, []),
         }
         for c in campaigns
@@ -66,7 +55,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def _organisers_for(request: HttpRequest) -> UnitQuerySet:
     qs = Unit.objects.filter(is_organiser=True).order_by("name_folded")
-    if is_admin(request.user):
+    if scope(request.user).admin:
         return qs
     return qs.filter(pk__in=organiser_ids(request.user))
 
@@ -140,7 +129,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign(request, slug)
     if not is_organiser_side_reader(request.user, campaign):
         row = (
-            AssessedUnit.objects.filter(campaign=campaign, unit_id__in=_own_unit_ids(request))
+            AssessedUnit.objects.filter(
+                campaign=campaign, unit_id__in=scope(request.user).units(campaign_id=campaign.pk)
+            )
             .select_related("unit")
             .order_by("unit__name_folded")
             .first()

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parindex.accounts.permissions import grants
+from parindex.accounts.permissions import scope
 from parindex.accounts.roles import UNIT_SIDE
 from parindex.core.errors import ServiceError
 from parindex.units.models import Unit
@@ -127,7 +127,7 @@ def _grouped(
 
 
 def _my_invited_units(request: HttpRequest, version: FrameworkVersion) -> list[Unit]:
-    mine = {g.unit_id for g in grants(request.user) if g.role in UNIT_SIDE and g.unit_id}
+    mine = scope(request.user).units(UNIT_SIDE)  # lasting roles: drafts are outside campaigns
     return list(
         Unit.objects.filter(
             pk__in=DraftInvitation.objects.filter(framework=version, unit_id__in=mine).values(
