@@ -29,7 +29,7 @@ from parindex.accounts.services import membership_grant
 from parindex.accounts.tests.factories import UserFactory, user_with_role
 from parindex.assessments import permissions as assessment_permissions
 from parindex.assessments.models import Assessment
-from parindex.assessments.services import assessment_get_or_create, entry_save
+from parindex.assessments.services import assessment_get_or_create, entry_save, unit_people
 from parindex.assessments.tests.factories import open_campaign
 from parindex.campaigns import permissions as campaign_permissions
 from parindex.campaigns import services as campaign_services
@@ -80,9 +80,7 @@ def _bound(role: str, unit: Unit, campaign: Campaign, username: str, admin: Any)
 def two(db: Any) -> Two:
     world = build_world("gs")
     org = world.organiser
-    ky_anh = UnitFactory(
-        code="gs-ky-anh", name="UBND xã Kỳ Anh", kind=UnitKind.XA, organiser=org
-    )
+    ky_anh = UnitFactory(code="gs-ky-anh", name="UBND xã Kỳ Anh", kind=UnitKind.XA, organiser=org)
     c2026 = open_campaign(
         organiser=org,
         units=[world.commune, ky_anh],
@@ -102,9 +100,7 @@ def two(db: Any) -> Two:
     docs = {
         "son_linh": add_document(world, number="1/KH-UBND"),
         "son_thuy": add_document(world, unit=world.commune2, number="2/KH-UBND"),
-        "ky_anh": add_document(
-            world, unit=ky_anh, number="3/KH-UBND", actor=people["ka_head"]
-        ),
+        "ky_anh": add_document(world, unit=ky_anh, number="3/KH-UBND", actor=people["ka_head"]),
     }
     return Two(world, c2025, c2026, ky_anh, people, docs)
 
@@ -255,6 +251,8 @@ def test_head_for_one_campaign_works_in_that_campaign_only(two: Two) -> None:
             expected_version=0,
         )
     assert not a2026.entries.exists()
+    # Work in 2025 can be given to them, not in 2026.
+    assert head in unit_people(a2025) and head not in unit_people(a2026)
     # The unit's library while 2025 is open; the 2026 campaign is not theirs.
     assert evidence_permissions.can_upload_to(head, two.world.commune)
     assert set(campaign_permissions.campaigns_visible_to(head)) == {two.c2025}

@@ -61,10 +61,13 @@ def panel_for(m: Membership) -> dict[str, Any]:
         and unit.is_organiser
         and m.role in (Role.ORGANISER, Role.OBSERVER, Role.CHAIRMAN, Role.COUNCIL)
     ):
-        count = Unit.objects.filter(organiser=unit).count()
-        panel["lines"].append(f"{count} đơn vị thuộc danh sách đánh giá")
+        if m.campaign_id:  # a role given for one campaign: that campaign only
+            panel["lines"].append(f"Vai trò trong đợt: {m.campaign.name}")
+        else:
+            count = Unit.objects.filter(organiser=unit).count()
+            panel["lines"].append(f"{count} đơn vị thuộc danh sách đánh giá")
         panel["links"].append(_link("Danh sách đơn vị", "units:list"))
-        if m.role == Role.ORGANISER:
+        if m.role == Role.ORGANISER and not m.campaign_id:
             panel["links"].append(_link("Tài khoản", "accounts:user_list"))
     elif unit is not None:
         panel["lines"].append(f"Loại đơn vị: {unit.get_kind_display()}")

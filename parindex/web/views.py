@@ -41,7 +41,9 @@ def _url(name: str, *args: Any) -> str | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(Membership.objects.active().filter(user=request.user).select_related("unit"))
+    memberships = list(
+        Membership.objects.active().filter(user=request.user).select_related("unit", "campaign")
+    )
     panels: list[dict[str, Any]] = []
     if request.user.is_superuser and not any(m.role == Role.ADMIN for m in memberships):
         panels.append(panel_registry.admin_panel())

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from parindex.accounts.models import Membership, User
 from parindex.accounts.roles import Role
@@ -28,7 +29,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 def unit_people(assessment: Assessment) -> list[User]:
     """People holding a unit-side role in the assessed unit (who work can be given to)."""
     unit_id = assessment.assessed_unit.unit_id
-    ids = Membership.objects.active().filter(unit_id=unit_id, role__in=ASSIGNABLE_ROLES)
+    ids = Membership.objects.active().filter(
+        # lasting and dated roles, and those given for this assessment's campaign only
+        Q(campaign__isnull=True) | Q(campaign_id=assessment.assessed_unit.campaign_id),
+        unit_id=unit_id,
+        role__in=ASSIGNABLE_ROLES,
+    )
     return list(
         User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by(
             "full_name_folded", "username"
