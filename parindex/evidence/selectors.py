@@ -1,19 +1,24 @@
 """Reads: the documents behind each criterion, completeness of the evidence, the library.
 
 ``documents_by_node`` goes into every submission snapshot (each document's SHA-256 proves
-later exactly which file was submitted). ``completeness`` answers "what share of the leaves
-that need evidence have a document or a justification", per field and overall.
+later exactly which file was submitted), so once a snapshot cites a document its details may
+no longer change: ``document_locked_reason`` says why (the service refuses with the same
+words, the document page shows them instead of the form). ``completeness`` answers "what
+share of the leaves that need evidence have a document or a justification", per field and
+overall.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from parindex.assessments.models import Assessment, Entry, Stage
+from parindex.assessments.models import Assessment, Entry, Stage, Submission
+from parindex.assessments.workflow import EDITABLE, STATUS_LABELS, Status
 
 from .models import DocumentKind, EvidenceDocument, EvidenceLink
 from .nodes import AssessmentNodes, EvidenceNode, assessment_nodes, code_key
@@ -43,6 +48,88 @@ def documents_by_node(*, assessment: Assessment) -> dict[str, list[dict[str, Any
     for link in _links(assessment):
         found[link.node_code].append(document_dict(link.document))
     return {code: found[code] for code in sorted(found, key=code_key)}
+
+
+# --- Documents a submission cites ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A submission whose snapshot names a document (by its SHA-256)."""
+
+    assessment_id: int
+    campaign: str
+    year: int
+    number: int
+
+
+def citing_submissions(document: EvidenceDocument) -> list[Citation]:
+    """The submissions of the document's unit whose snapshot names its SHA-256 (oldest
+    campaign first, then by number): that file, with the details the snapshot recorded, is
+    the proof of what was submitted."""
+    rows = (
+        Submission.objects.filter(
+            assessment__assessed_unit__unit_id=document.unit_id,
+            snapshot__contains=document.sha256,
+        )
+        .order_by("assessment__assessed_unit__campaign__year", "assessment_id", "number")
+        .values_list(
+            "assessment_id",
+            "assessment__assessed_unit__campaign__name",
+            "assessment__assessed_unit__campaign__year",
+            "number",
+        )
+    )
+    return [Citation(*row) for row in rows]
+
+
+def citations_text(citations: list[Citation]) -> str:
+    """ "bản gửi số 1, 2", naming the campaigns when more than one assessment is cited."""
+    by_assessment: dict[int, list[Citation]] = defaultdict(list)
+    for citation in citations:
+        by_assessment[citation.assessment_id].append(citation)
+    parts = []
+    for found in by_assessment.values():
+        numbers = ", ".join(str(c.number) for c in found)
+        if len(by_assessment) == 1:
+            parts.append(f"bản gửi số {numbers}")
+        else:
+            parts.append(f"bản gửi số {numbers} của {found[0].campaign}")
+    return "; ".join(parts)
+
+
+DETAILS = "số, ký hiệu, ngày ban hành, cơ quan ban hành, trích yếu"
+
+
+def document_locked_reason(
+    document: EvidenceDocument, *, assessments: Iterable[Assessment] | None = None
+) -> str | None:
+    """Why the document's details (number and symbol, date, issuer, title) may no longer
+    change, or None while they may: a submission's snapshot cites it (even one withdrawn or
+    returned since: that snapshot stays the proof), or an assessment it is attached to is not
+    editable now (submitted). ``assessments``: those linking the document, when the caller
+    has already loaded (and locked) them."""
+    citations = citing_submissions(document)
+    if citations:
+        return (
+            f"Tài liệu «{document.label}» đã có trong hồ sơ đã gửi ({citations_text(citations)}):"
+            f" không sửa {DETAILS} được nữa. Nếu thông tin ghi sai, hãy nêu thông tin đúng trong"
+            " phần giải trình của tiêu chí; nếu cần dùng tệp khác, hãy tải tệp đó lên và gắn"
+            " thay."
+        )
+    if assessments is None:
+        assessments = Assessment.objects.filter(
+            pk__in=EvidenceLink.objects.filter(document=document).values("assessment_id")
+        ).select_related("assessed_unit__campaign")
+    for assessment in assessments:
+        status = Status(assessment.status)
+        if status not in EDITABLE:
+            return (
+                f"Tài liệu «{document.label}» đang được gắn ở hồ sơ tự đánh giá "
+                f"{assessment.assessed_unit.campaign.name} đang ở trạng thái "
+                f"“{STATUS_LABELS[status]}”: không sửa {DETAILS} được nữa."
+            )
+    return None
 
 
 def linked_documents(assessment: Assessment) -> dict[str, list[EvidenceDocument]]:

@@ -5,6 +5,26 @@ stored; an exact duplicate (same SHA-256 in the unit's library) is reported with
 existing document and nothing new is stored; the file is stored first, then the row is
 committed (a failure while writing the row removes the file again; a crash in between leaves
 a file without a row, which ``sweep.sweep_orphan_files`` removes after a grace period).
+
+Racing a submission: submitting locks the assessment row (``select_for_update``) and, while
+holding it, builds the snapshot from the attached documents and their details. So every
+write here that could change what a snapshot records decides on locked rows, inside one
+transaction, re-reading the status instead of trusting the caller's copy:
+
+* attaching and detaching lock the document, then the assessment, then check the status,
+  the phase rules and the person's role on the locked copy, then create or delete the link;
+* changing a document's details locks the document, then every assessment linking it, and
+  refuses once a submission's snapshot cites the document (withdrawn or returned since
+  included: the old snapshot stays the proof) or an assessment linking it is not editable;
+* deleting a document locks it (a link to it cannot appear meanwhile: attaching locks it).
+
+Lock order, the same everywhere: the document row first, then the assessment row(s), in
+increasing id. Submitting and saving entries lock only the assessment row and no document,
+and nothing locks an assessment and then a document, so no cycle (deadlock) can form.
+Attaching must lock the document explicitly before the assessment: on PostgreSQL inserting
+the link takes a key-share lock on the document row (the foreign key check), which waits for
+an ``evidence_update`` holding it; taken after the assessment, that would be the other order.
+On SQLite (``BEGIN IMMEDIATE``) a write transaction excludes every other one anyway.
 """
 
 from __future__ import annotations
@@ -20,7 +40,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from parindex.assessments.models import Assessment, Submission
+from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import ensure_can_edit_entry
 from parindex.assessments.workflow import EDITABLE, Status
 from parindex.core.audit import audit_record
@@ -32,6 +52,7 @@ from . import permissions
 from .extract import Metadata, extract_text, guess_metadata, normalise_number_symbol
 from .models import EvidenceDocument, EvidenceLink
 from .nodes import assessment_nodes, code_key
+from .selectors import citations_text, citing_submissions, document_locked_reason
 from .validation import EXTENSION, check_upload
 
 log = logging.getLogger(__name__)
@@ -159,7 +180,9 @@ def evidence_update(
     issuer: str,
     title: str,
 ) -> EvidenceDocument:
-    """Confirm or correct a document's number and symbol, date, issuer and title."""
+    """Confirm or correct a document's number and symbol, date, issuer and title: changed
+    only while no submission cites the document and every assessment it is attached to is
+    editable (confirming unchanged details is always possible)."""
     permissions.ensure_can_edit_document(actor, document)
     values: dict[str, Any] = {
         "number_symbol": normalise_number_symbol(number_symbol)[:100],
@@ -182,6 +205,11 @@ def evidence_update(
             for k, v in values.items()
             if getattr(current, k) != v
         }
+        if changes:
+            # Confirming the details as they are changes no snapshot; changing them would.
+            reason = document_locked_reason(current, assessments=_lock_linking(current))
+            if reason:
+                raise ServiceError(reason)
         folded = fold(
             " ".join(
                 [values["number_symbol"], values["title"], values["issuer"], current.original_name]
@@ -209,12 +237,33 @@ def evidence_update(
     return document
 
 
-def _submissions_with(document: EvidenceDocument) -> list[int]:
+def _lock_document(document: EvidenceDocument) -> EvidenceDocument | None:
+    """The document's row, locked (first: see the module's lock order); None once deleted."""
+    return EvidenceDocument.objects.select_for_update().filter(pk=document.pk).first()
+
+
+def _lock_assessment(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked and re-read (after the document's). The caller's copy
+    gets the current status; the loaded relations are kept."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked.assessed_unit = assessment.assessed_unit
+    assessment.status = locked.status
+    return locked
+
+
+def _lock_linking(document: EvidenceDocument) -> list[Assessment]:
+    """Every assessment the (locked) document is attached to, locked in id order: no link
+    can be added or removed meanwhile, since attaching and detaching lock the document."""
+    ids = set(
+        EvidenceLink.objects.filter(document=document).values_list("assessment_id", flat=True)
+    )
+    if not ids:
+        return []
     return list(
-        Submission.objects.filter(
-            assessment__assessed_unit__unit_id=document.unit_id,
-            snapshot__contains=document.sha256,
-        ).values_list("number", flat=True)
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("assessed_unit__campaign")
+        .order_by("pk")
     )
 
 
@@ -230,12 +279,11 @@ def evidence_delete(*, actor: Any, document: EvidenceDocument) -> None:
                 f"Tài liệu «{current.label}» đang được gắn ở tiêu chí {', '.join(codes)}: hãy gỡ "
                 "ra khỏi các tiêu chí đó trước khi xóa."
             )
-        numbers = _submissions_with(current)
-        if numbers:
+        citations = citing_submissions(current)
+        if citations:
             raise ServiceError(
-                f"Tài liệu «{current.label}» có trong hồ sơ đã gửi (bản gửi số "
-                f"{', '.join(str(n) for n in sorted(numbers))}) nên phải được giữ lại làm bằng "
-                "chứng."
+                f"Tài liệu «{current.label}» có trong hồ sơ đã gửi ({citations_text(citations)})"
+                " nên phải được giữ lại làm bằng chứng."
             )
         name = current.file.name
         storage = current.file.storage
@@ -263,6 +311,8 @@ def _may_change_entries(assessment: Assessment) -> None:
 def _check_attachable(
     *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument | None
 ) -> None:
+    """Everything attaching or detaching needs; the status and phase rules are only final
+    when ``assessment`` is the locked copy (``_lock_assessment``)."""
     permissions.ensure_can_view_evidence_of(actor, assessment)
     nodes = assessment_nodes(assessment)
     if node_code not in nodes.all_codes:
@@ -283,25 +333,34 @@ def _check_attachable(
     _may_change_entries(assessment)
 
 
+DELETED = "Tài liệu này vừa bị xóa khỏi thư viện. Hãy tải lại trang."
+
+
 def evidence_attach(
     *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument
 ) -> EvidenceLink:
-    """Attach a library document to one criterion (attaching it again changes nothing)."""
-    _check_attachable(actor=actor, assessment=assessment, node_code=node_code, document=document)
+    """Attach a library document to one criterion (attaching it again changes nothing).
+    Decided on the locked rows, so it lands before a submission's snapshot or not at all."""
+    permissions.ensure_can_view_evidence_of(actor, assessment)  # nothing locked for outsiders
     with transaction.atomic():
+        current = _lock_document(document)
+        if current is None:
+            raise ServiceError(DELETED)
+        locked = _lock_assessment(assessment)
+        _check_attachable(actor=actor, assessment=locked, node_code=node_code, document=current)
         link, created = EvidenceLink.objects.get_or_create(
-            assessment=assessment,
+            assessment=locked,
             node_code=node_code,
-            document=document,
+            document=current,
             defaults={"linked_by": _actor(actor)},
         )
         if created:
             audit_record(
                 actor=actor,
                 action="evidence.attach",
-                obj=assessment,
-                changes={"evidence": [None, f"{node_code}: {document.label} ({document.sha256})"]},
-                scope_unit_id=assessment.assessed_unit.unit_id,
+                obj=locked,
+                changes={"evidence": [None, f"{node_code}: {current.label} ({current.sha256})"]},
+                scope_unit_id=locked.assessed_unit.unit_id,
             )
     return link
 
@@ -309,18 +368,24 @@ def evidence_attach(
 def evidence_detach(
     *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument
 ) -> None:
-    _check_attachable(actor=actor, assessment=assessment, node_code=node_code, document=None)
+    """Take a document off a criterion, decided on the locked rows (as attaching)."""
+    permissions.ensure_can_view_evidence_of(actor, assessment)
     with transaction.atomic():
+        current = _lock_document(document)
+        locked = _lock_assessment(assessment)
+        _check_attachable(actor=actor, assessment=locked, node_code=node_code, document=None)
+        if current is None:
+            return  # deleted: it was attached nowhere (a linked document cannot be deleted)
         deleted, _ = EvidenceLink.objects.filter(
-            assessment=assessment, node_code=node_code, document=document
+            assessment=locked, node_code=node_code, document=current
         ).delete()
         if deleted:
             audit_record(
                 actor=actor,
                 action="evidence.detach",
-                obj=assessment,
-                changes={"evidence": [f"{node_code}: {document.label} ({document.sha256})", None]},
-                scope_unit_id=assessment.assessed_unit.unit_id,
+                obj=locked,
+                changes={"evidence": [f"{node_code}: {current.label} ({current.sha256})", None]},
+                scope_unit_id=locked.assessed_unit.unit_id,
             )
 
 
@@ -332,7 +397,9 @@ def evidence_upload_and_attach(
     upload: IO[bytes],
     name: str | None = None,
 ) -> UploadResult:
-    """Upload a new file (or find its exact duplicate) and attach it to the criterion."""
+    """Upload a new file (or find its exact duplicate) and attach it to the criterion. The
+    checks run first on the caller's copy, so nothing is stored when refused; attaching checks
+    again on the locked rows (a submission meanwhile leaves the file in the library only)."""
     _check_attachable(actor=actor, assessment=assessment, node_code=node_code, document=None)
     unit = assessment.assessed_unit.unit
     if not permissions.can_upload_to(actor, unit):

@@ -146,17 +146,23 @@ def confirm(request: HttpRequest, unit_code: str) -> HttpResponse:
     ]
     if not documents:
         return redirect("evidence:library", unit_code=unit.code)
-    forms = []
+    forms: list[tuple[EvidenceDocument, MetadataForm | None, str | None]] = []
     for document in documents:
         prefix = f"d{document.pk}"
-        if request.method == "POST":
+        # An exact duplicate of a document a submission cites: its details stay as submitted.
+        locked_reason = selectors.document_locked_reason(document)
+        if locked_reason:
+            form = None
+        elif request.method == "POST":
             form = MetadataForm(request.POST, prefix=prefix)
         else:
             form = MetadataForm(initial=initial_for(document, unit.name), prefix=prefix)
-        forms.append((document, form))
+        forms.append((document, form, locked_reason))
     if request.method == "POST":
         failed = False
-        for document, form in forms:
+        for document, form, _reason in forms:
+            if form is None:
+                continue
             if not form.is_valid():
                 failed = True
                 continue
