@@ -3,7 +3,9 @@
 Per-app tests hold the detailed allowed/refused tables; this one walks every URL the project
 has (argument-less ones, plus detail pages filled with demo identifiers) and checks, for the
 anonymous visitor and each demo role: no page fails (5xx), anonymous visitors get nothing but
-the login page, and the table of key pages below is exactly as allowed/refused.
+the login page, the table of key pages below is exactly as allowed/refused, every HTML page
+carries a Content-Security-Policy without inline or eval'd script and style, and nothing sent to
+a signed-in person may be stored by a browser or proxy (Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from parindex.demo.load import load_demo
 
 PUBLIC_PREFIXES = ("/tai-khoan/dang-nhap/", "/tai-khoan/quen-mat-khau/", "/healthz")
 SAMPLE_KWARGS: dict[str, Any] = {"code": "son-linh", "slug": "cchc-2025"}
+UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'")
 
 # username -> role label in the demo
 ROLES = [
@@ -77,6 +80,31 @@ def _walk(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
     return found
 
 
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    """'default-src 'self'; img-src 'self' data:' -> {"default-src": ["'self'"], ...}."""
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0].lower()] = words[1:]
+    return directives
+
+
+def csp_problems(response: Any) -> list[str]:
+    """What is wrong with an HTML response's Content-Security-Policy (nothing: [])."""
+    policy = response.get("Content-Security-Policy", "")
+    if not policy:
+        return ["no Content-Security-Policy"]
+    directives = csp_directives(policy)
+    problems = []
+    for name in ("script-src", "style-src"):
+        if name not in directives:
+            problems.append(f"no {name} in {policy!r}")
+        elif unsafe := [s for s in directives[name] if s.lower() in UNSAFE_SOURCES]:
+            problems.append(f"{name} allows {' '.join(unsafe)}")
+    return problems
+
+
 def _urls() -> list[str]:
     urls: set[str] = set()
     for name, _pattern in _walk(get_resolver()):
@@ -113,6 +141,11 @@ def test_every_page_answers_without_error_for_every_role(demo: None) -> None:
             response = client.get(url)
             if response.status_code >= 500:
                 failures.append(f"{username}: {url}: {response.status_code}")
+            if response.get("Content-Type", "").startswith("text/html"):
+                failures += [f"{username}: {url}: {p}" for p in csp_problems(response)]
+            if username and "no-store" not in response.get("Cache-Control", ""):
+                cache = response.get("Cache-Control")
+                failures.append(f"{username}: {url}: Cache-Control {cache!r} without no-store")
             if username is None and not url.startswith(PUBLIC_PREFIXES):
                 location = response.get("Location", "")
                 refused = response.status_code in (401, 403, 405)  # 405: POST-only actions

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PARINDEX_VAR_DIR", BASE_DIR / "var"))
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "axes",
+    "csp",
     "parindex.core",
     "parindex.accounts",
     "parindex.units",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parindex.web.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +72,27 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Content-Security-Policy on every page (django-csp): scripts and styles only from the site's own
+# static files, so no page may carry inline <script>, <style>, style="" or on…="" (the shared
+# behaviours are in web/app.js, asked for with data- attributes). The evidence file views set
+# their own stricter sandboxing policy, which the middleware leaves in place. Pages may not be
+# framed; the evidence preview, framed by the document page, allows its own origin itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -237,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "parindex API",
     "DESCRIPTION": "Chỉ số cải cách hành chính: bộ tiêu chí, đơn vị, đợt đánh giá",
     "VERSION": "1",
+    # The schema describes internal endpoints: signed-in people only (session authentication).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 EMAIL_BACKEND = os.environ.get(

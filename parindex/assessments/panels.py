@@ -38,8 +38,7 @@ def _organiser_lines(membership: Any, panel: dict[str, Any]) -> None:
                 filter=Q(assessed_units__assessment__status=Status.SUBMITTED),
                 distinct=True,
             ),
-        )
-        .order_by("-year", "name")
+        ).order_by("-year", "name")
     )
     for c in campaigns:
         submitted, units = getattr(c, "submitted", 0), getattr(c, "units", 0)
@@ -53,10 +52,7 @@ def _unit_lines(membership: Any, panel: dict[str, Any]) -> None:
     own = AssessedUnit.objects.filter(unit=membership.unit, campaign__status=CampaignStatus.OPEN)
     if membership.campaign_id:  # a role given for one campaign shows that campaign only
         own = own.filter(campaign_id=membership.campaign_id)
-    rows = list(
-        own.select_related("campaign")
-        .order_by("-campaign__year")
-    )
+    rows = list(own.select_related("campaign").order_by("-campaign__year"))
     if not rows:
         return
     found = {a.assessed_unit_id: a for a in Assessment.objects.filter(assessed_unit__in=rows)}

@@ -147,7 +147,9 @@ def test_council_member_never_appraises_their_own_unit(province: Province) -> No
     )
     assert can_sit_on_council_for(council, province.son_linh, campaign)
     assert can_sit_on_council_for(council, province.ky_anh, campaign)
-    assert not can_sit_on_council_for(council, province.foreign, foreign)  # another organiser's unit
+    assert not can_sit_on_council_for(
+        council, province.foreign, foreign
+    )  # another organiser's unit
     for role in (Role.HEAD, Role.FOCAL, Role.OFFICER):
         Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
         MembershipFactory(user=council, unit=province.son_linh, role=role)
@@ -157,7 +159,9 @@ def test_council_member_never_appraises_their_own_unit(province: Province) -> No
     # An observer role in the unit is no conflict; no council role, no seat.
     Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
     MembershipFactory(user=council, unit=province.son_linh, role=Role.OBSERVER)
-    assert can_sit_on_council_for(type(council).objects.get(pk=council.pk), province.son_linh, campaign)
+    assert can_sit_on_council_for(
+        type(council).objects.get(pk=council.pk), province.son_linh, campaign
+    )
     assert not can_sit_on_council_for(province["head"], province.ky_anh, campaign)
 
 

@@ -73,7 +73,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, person: User, grant_form: Any = None) -> dict[str, Any]:
     memberships = list(
-        person.memberships.select_related("unit", "granted_by", "revoked_by").order_by(
+        person.memberships.select_related("unit", "campaign", "granted_by", "revoked_by").order_by(
             "-is_active", "unit__name_folded", "role"
         )
     )

@@ -34,7 +34,7 @@ PREVIEW_MAX_SIDE = 2400
 def _harden(response: HttpResponseBase) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -43,8 +43,15 @@ def _harden(response: HttpResponseBase) -> HttpResponseBase:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = visible_document(request, pk)
     editable = can_edit_document(request.user, document)
+    # Cited by a submission (or attached to a submitted assessment): the details stay as
+    # submitted, so the page shows why instead of the form.
+    locked_reason = selectors.document_locked_reason(document) if editable else None
     form: MetadataForm | None = None
-    if editable:
+    if editable and locked_reason:
+        if request.method == "POST":
+            messages.error(request, locked_reason)
+            return redirect("evidence:detail", pk=document.pk)
+    elif editable:
         if request.method == "POST":
             form = MetadataForm(request.POST)
             if form.is_valid():
@@ -74,6 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": document.unit,
         "form": form,
         "editable": editable,
+        "locked_reason": locked_reason,
         "usages": selectors.usages([document.pk]).get(document.pk, []),
     }
     return render(request, "evidence/detail.html", context)
