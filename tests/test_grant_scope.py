@@ -313,3 +313,11 @@ def test_campaign_bound_organiser_grants_nothing(two: Two) -> None:
         membership_grant(
             actor=person, user=UserFactory(), unit=two.world.commune, role=Role.OFFICER
         )
+
+
+def test_a_campaign_role_is_named_with_its_campaign_on_the_account_pages(two: Two) -> None:
+    person = two["organiser_2025"]
+    mine = _client(person).get(reverse("accounts:my_account")).content.decode()
+    assert f"Chỉ trong đợt “{two.c2025.name}”" in mine and "Lâu dài" not in mine
+    page = _client(two.world.users["admin"]).get(reverse("accounts:user_detail", args=[person.pk]))
+    assert f"Chỉ trong đợt “{two.c2025.name}”" in page.content.decode()

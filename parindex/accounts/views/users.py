@@ -274,7 +274,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lưu thông tin liên hệ.")
             return redirect("accounts:my_account")
-    memberships = me.memberships.filter(is_active=True).select_related("unit")
+    memberships = me.memberships.filter(is_active=True).select_related("unit", "campaign")
     return render(
         request,
         "accounts/my_account.html",
