@@ -4,6 +4,7 @@ success, session expiry, Argon2 in production."""
 from __future__ import annotations
 
 import importlib
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -148,7 +149,7 @@ def test_session_expires_after_idle_time_and_sends_to_login_with_next(
 
 
 def test_production_settings_hash_passwords_with_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "only-for-this-test-" + "x" * 40)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     production = importlib.import_module("config.settings.production")
     production = importlib.reload(production)
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
