@@ -70,16 +70,6 @@ class Grant:
         """Does this role count for a question about ``campaign_id`` (None: no campaign)?"""
         return self.campaign_id is None or self.campaign_id == campaign_id
 
-    @property
-    def reads_body(self) -> bool:
-        return (
-            self.unit_id is not None and self.is_organiser_unit and self.role in ORGANISER_READERS
-        )
-
-    @property
-    def reads_unit(self) -> bool:
-        return self.unit_id is not None and self.role in UNIT_READERS
-
 
 def _load(user: Any) -> tuple[Grant, ...]:
     rows = Membership.objects.active().filter(user=user).select_related("unit", "campaign")
@@ -125,30 +115,27 @@ class GrantScope:
     ) -> bool:
         return bool(self.roles_in(unit_id, campaign_id) & set(roles))
 
+    def _counting(self, roles: Iterable[str], campaign_id: int | None) -> list[tuple[int, Grant]]:
+        """(unit id, grant) for each role of ``roles`` held in a unit that counts for
+        ``campaign_id``."""
+        wanted = set(roles)
+        return [
+            (g.unit_id, g)
+            for g in self.grants
+            if g.unit_id is not None and g.role in wanted and g.counts_in(campaign_id)
+        ]
+
     def bodies(
         self, roles: Iterable[str] = ORGANISER_READERS, campaign_id: int | None = None
     ) -> set[int]:
         """Organising bodies in which one of ``roles`` counts for ``campaign_id``."""
-        wanted = set(roles)
-        return {
-            g.unit_id
-            for g in self.grants
-            if g.unit_id is not None
-            and g.is_organiser_unit
-            and g.role in wanted
-            and g.counts_in(campaign_id)
-        }
+        return {unit for unit, g in self._counting(roles, campaign_id) if g.is_organiser_unit}
 
     def units(
         self, roles: Iterable[str] = UNIT_READERS, campaign_id: int | None = None
     ) -> set[int]:
         """Units in which one of ``roles`` counts for ``campaign_id``."""
-        wanted = set(roles)
-        return {
-            g.unit_id
-            for g in self.grants
-            if g.unit_id is not None and g.role in wanted and g.counts_in(campaign_id)
-        }
+        return {unit for unit, _g in self._counting(roles, campaign_id)}
 
     def working_units(self, roles: Iterable[str] = UNIT_READERS) -> set[int]:
         """Units whose own records (the evidence library) one of ``roles`` reaches outside
@@ -161,10 +148,6 @@ class GrantScope:
             and g.role in wanted
             and (g.campaign_id is None or g.campaign_opened)
         }
-
-    def campaign_ids(self) -> set[int]:
-        """Campaigns some role of this person is bound to."""
-        return {g.campaign_id for g in self.grants if g.campaign_id is not None}
 
     # --- SQL -------------------------------------------------------------------------------
 

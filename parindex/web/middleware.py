@@ -2,8 +2,9 @@
 password pages, so neither the browser nor a proxy keeps a copy of them (a shared office PC's
 back button or disk cache would otherwise show the last person's scores and documents).
 
-A response that already says how it may be cached (the evidence file views, the health check)
-is left as it is; static files never reach this middleware (WhiteNoise answers them first).
+This is the one place that says so (the pages showing a temporary password rely on it too). A
+response that already says how it may be cached (the evidence file views, the health check) is
+left as it is; static files never reach this middleware (WhiteNoise answers them first).
 
 Add ``parindex.web.middleware.NoStoreMiddleware`` to MIDDLEWARE after WhiteNoise.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.cache import add_never_cache_headers
 
 # The sign-in, sign-out and password pages live in this URL namespace.
 ACCOUNT_NAMESPACE = "accounts"
@@ -28,8 +28,15 @@ class NoStoreMiddleware:
         if response.has_header("Cache-Control"):
             return response
         if _signed_in(request) or _account_page(request):
-            add_never_cache_headers(response)
+            no_store(response)
         return response
+
+
+def no_store(response: HttpResponseBase) -> HttpResponseBase:
+    """Neither the browser nor a proxy keeps a copy (Pragma for HTTP/1.0 caches)."""
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Pragma"] = "no-cache"
+    return response
 
 
 def _signed_in(request: HttpRequest) -> bool:

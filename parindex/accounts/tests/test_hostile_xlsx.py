@@ -32,6 +32,7 @@ from parindex.exchange.tests.hostile import (
     MAX_PEAK_BYTES,
     MAX_SECONDS,
     MIB,
+    UNREADABLE_FILES,
     assert_no_formula,
     entity_workbook,
     measure,
@@ -103,14 +104,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     assert SESSION_ROWS not in client.session
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param(entity_workbook(), id="billion-laughs"),
-        pytest.param(entity_workbook(laughs=False), id="external-entity"),
-        pytest.param(not_a_zip(), id="not-a-zip"),
-    ],
-)
+@pytest.mark.parametrize("data", UNREADABLE_FILES)
 def test_unreadable_files_are_named_on_the_page_not_a_500(
     province: Province, client: Client, data: bytes
 ) -> None:

@@ -20,7 +20,7 @@ from ..forms import BulkUploadForm, rows_from_session, rows_to_session
 from ..permissions import units_for_account_management
 from ..sealed import SealError, seal, unseal
 from ..xlsx import XLSX_CONTENT_TYPE, passwords_workbook, rows_from_xlsx, template_workbook
-from .common import attach_error, manager_required, no_store
+from .common import attach_error, manager_required
 
 SESSION_ROWS = "accounts.bulk.rows"
 SESSION_FILE = "accounts.bulk.file"
@@ -105,10 +105,8 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     payload = json.dumps(accounts, ensure_ascii=False).encode("utf-8")
     request.session[SESSION_RESULT] = seal(payload, purpose=RESULT_PURPOSE)
     expires = timezone.localtime() + RESULT_LIFETIME
-    response = render(
-        request, "accounts/bulk_result.html", {"accounts": accounts, "expires": expires}
-    )
-    return no_store(response)
+    # Never cached: parindex.web.middleware.NoStoreMiddleware (a signed-in page).
+    return render(request, "accounts/bulk_result.html", {"accounts": accounts, "expires": expires})
 
 
 @manager_required
@@ -127,4 +125,4 @@ def bulk_download(request: HttpRequest) -> HttpResponse:
         )
         return redirect("accounts:user_list")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return no_store(_xlsx(passwords_workbook(accounts), f"mat-khau-tam-{stamp}.xlsx"))
+    return _xlsx(passwords_workbook(accounts), f"mat-khau-tam-{stamp}.xlsx")

@@ -38,10 +38,3 @@ def attach_error(form: forms.Form, error: ValidationError | PermissionDenied) ->
             form.add_error(field if field in form.fields else None, errors)
         return
     form.add_error(None, error.messages)
-
-
-def no_store(response: HttpResponse) -> HttpResponse:
-    """For pages and files that carry a temporary password."""
-    response["Cache-Control"] = "no-store, max-age=0"
-    response["Pragma"] = "no-cache"
-    return response

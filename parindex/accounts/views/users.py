@@ -28,7 +28,7 @@ from ..permissions import (
     is_admin,
     users_visible_to,
 )
-from .common import attach_error, manager_required, no_store
+from .common import attach_error, manager_required
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -135,12 +135,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             attach_error(form, error)
         else:
-            response = render(
+            return render(
                 request,
                 "accounts/temporary_password.html",
                 {"person": account.user, "password": account.password, "created": True},
             )
-            return no_store(response)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
@@ -210,10 +209,10 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         _report(request, error)
         return redirect("accounts:user_detail", pk=pk)
-    response = render(
+    # Never cached: parindex.web.middleware.NoStoreMiddleware (a signed-in page).
+    return render(
         request, "accounts/temporary_password.html", {"person": person, "password": password}
     )
-    return no_store(response)
 
 
 @require_POST

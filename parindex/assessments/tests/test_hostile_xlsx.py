@@ -30,6 +30,7 @@ from parindex.exchange.tests.hostile import (
     MAX_PEAK_BYTES,
     MAX_SECONDS,
     MIB,
+    UNREADABLE_FILES,
     assert_no_formula,
     entity_workbook,
     measure,
@@ -102,14 +103,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     assert _session_key(a.pk) not in client.session
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param(entity_workbook(), id="billion-laughs"),
-        pytest.param(entity_workbook(laughs=False), id="external-entity"),
-        pytest.param(not_a_zip(), id="not-a-zip"),
-    ],
-)
+@pytest.mark.parametrize("data", UNREADABLE_FILES)
 def test_unreadable_files_are_named_not_a_500(world: Any, data: bytes) -> None:
     a = world.assessment()
     client = Client()

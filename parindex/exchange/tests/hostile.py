@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 _CONTENT_TYPES = (
@@ -122,6 +123,13 @@ def not_a_zip() -> bytes:
 
 
 # --- What the importer and export tests check ------------------------------------------------
+
+# Files no importer can read: each must be named on the page (never a 500) and save nothing.
+UNREADABLE_FILES = [
+    pytest.param(entity_workbook(), id="billion-laughs"),
+    pytest.param(entity_workbook(laughs=False), id="external-entity"),
+    pytest.param(not_a_zip(), id="not-a-zip"),
+]
 
 MIB = 1024 * 1024
 MAX_SECONDS = 2.0  # a hostile upload is refused within this (wall time)

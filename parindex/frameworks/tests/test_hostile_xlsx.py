@@ -25,11 +25,10 @@ from parindex.exchange.tests.hostile import (
     MAX_PEAK_BYTES,
     MAX_SECONDS,
     MIB,
+    UNREADABLE_FILES,
     assert_no_formula,
-    entity_workbook,
     measure,
     million_cells,
-    not_a_zip,
 )
 from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.frameworks.checking import check_upload
@@ -101,14 +100,7 @@ def test_check_upload_refuses_three_million_cells_fast(
     assert peak < MAX_PEAK_BYTES
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param(entity_workbook(), id="billion-laughs"),
-        pytest.param(entity_workbook(laughs=False), id="external-entity"),
-        pytest.param(not_a_zip(), id="not-a-zip"),
-    ],
-)
+@pytest.mark.parametrize("data", UNREADABLE_FILES)
 def test_unreadable_files_are_named_not_a_500(
     organiser_client: Client, province: Province, data: bytes
 ) -> None:

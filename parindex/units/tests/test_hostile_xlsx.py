@@ -33,6 +33,7 @@ from parindex.exchange.tests.hostile import (
     MAX_PEAK_BYTES,
     MAX_SECONDS,
     MIB,
+    UNREADABLE_FILES,
     assert_no_formula,
     entity_workbook,
     measure,
@@ -97,14 +98,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     assert _stored_imports() == []
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        pytest.param(entity_workbook(), id="billion-laughs"),
-        pytest.param(entity_workbook(laughs=False), id="external-entity"),
-        pytest.param(not_a_zip(), id="not-a-zip"),
-    ],
-)
+@pytest.mark.parametrize("data", UNREADABLE_FILES)
 def test_unreadable_files_are_named_and_save_nothing(client, organiser_body, organiser_user, data):
     before = Unit.objects.count()
     client.force_login(organiser_user)
