@@ -167,3 +167,28 @@ def test_key_pages_allowed_and_refused_by_role(demo: None) -> None:
                     f"{username} {'should' if allowed else 'must not'} open {url}: {status}"
                 )
     assert wrong == []
+
+
+def test_no_page_offers_a_refused_workflow_action(demo: None) -> None:
+    """On every demo assessment, for every role: each workflow action the scoring page offers
+    runs when tried (inside a savepoint, undone), and each it does not offer is refused."""
+    from parindex.assessments.models import Assessment
+    from parindex.assessments.tests.test_offered_actions import offered, runs
+    from parindex.assessments.workflow import Action
+
+    wrong = []
+    checked = 0
+    for assessment in Assessment.objects.order_by("pk"):
+        url = reverse("assessments:detail", args=[assessment.pk])
+        for username in ROLES:
+            user = User.objects.get(username=username)
+            client = Client()
+            client.force_login(user)
+            response = client.get(url)
+            shown = offered(response.content.decode()) if response.status_code == 200 else set()
+            for action in Action:
+                if (action in shown) != runs(user, assessment.pk, action):
+                    wrong.append(f"{username}: {url}: {action.value} offered={action in shown}")
+            checked += len(shown)
+    assert wrong == []
+    assert checked > 0

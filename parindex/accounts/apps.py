@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "parindex.accounts"
     label = "accounts"
     verbose_name = "Tài khoản và vai trò"
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401

@@ -12,16 +12,37 @@ from datetime import date
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from parindex.core.actions import lock
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
 from parindex.units.models import Unit
 
-from .bulk import BulkImportError, BulkRow, clean_email, clean_phone, plan_bulk, role_misfit_message
+from .audit_actions import (
+    MEMBERSHIP_GRANT,
+    MEMBERSHIP_REVOKE,
+    USER_CREATE,
+    USER_DEACTIVATE,
+    USER_PASSWORD_CHANGE,
+    USER_PASSWORD_RESET,
+    USER_REACTIVATE,
+    USER_UPDATE,
+)
+from .bulk import (
+    COL_USERNAME,
+    BulkImportError,
+    BulkRow,
+    PlannedAccount,
+    RowError,
+    clean_email,
+    clean_phone,
+    plan_bulk,
+    role_misfit_message,
+)
 from .models import Membership, User
 from .passwords import hash_temporary_password, temporary_password
 from .permissions import (
@@ -72,6 +93,29 @@ class NewAccount:
 
 def _scope_of(unit: Unit | None) -> int | None:
     return unit.pk if unit is not None else None
+
+
+def _subject(user: User) -> str:
+    """How the audit names a person: full name and username."""
+    return f"{user.full_name} ({user.username})" if user.full_name else user.username
+
+
+_GONE = "Tài khoản này không còn trong hệ thống; vui lòng tải lại trang."
+
+
+def _lock_user(actor: Any, user: User, *, manage: bool = True) -> User:
+    """The stored account, locked; with ``manage`` the actor must manage it as stored."""
+    return lock(
+        User,
+        user.pk,
+        actor=actor,
+        check=ensure_can_manage_user if manage else None,
+        missing_message=_GONE,
+    )
+
+
+def _ensure_can_revoke(actor: Any, membership: Membership) -> None:
+    ensure(can_revoke_membership(actor, membership), "Bạn không được thu hồi vai trò này.")
 
 
 def _username_taken(name: str, exclude_pk: int | None = None) -> bool:
@@ -198,7 +242,7 @@ def _grant(
     )
     audit_record(
         actor=actor,
-        action="membership.grant",
+        action=MEMBERSHIP_GRANT,
         obj=membership,
         changes={
             "user": [None, user.username],
@@ -239,8 +283,9 @@ def _new_user(
     user.save()
     audit_record(
         actor=actor,
-        action="user.create",
+        action=USER_CREATE,
         obj=user,
+        subject=_subject(user),
         changes={
             "username": [None, username],
             "full_name": [None, full_name],
@@ -337,7 +382,7 @@ def user_update(
     """Change a person's details. Managers change all of them; people change their own
     e-mail and phone (name and position are the organiser's record)."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = _lock_user(actor, user, manage=False)  # who may change what depends on the fields
         wanted: dict[str, str] = {}
         if full_name is not None:
             wanted["full_name"] = _clean_full_name(full_name)
@@ -365,15 +410,16 @@ def user_update(
         for f, (_, new) in changes.items():
             setattr(user, f, new)
         user.save(update_fields=list(changes))
-        audit_record(actor=actor, action="user.update", obj=user, changes=changes)
+        audit_record(
+            actor=actor, action=USER_UPDATE, obj=user, changes=changes, subject=_subject(user)
+        )
         return user
 
 
 def user_deactivate(*, actor: Any, user: User) -> User:
     """Lock an account (it keeps its history; it can be reopened)."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        ensure_can_manage_user(actor, user)
+        user = _lock_user(actor, user)
         if getattr(actor, "pk", None) == user.pk:
             raise ServiceError("Bạn không thể tự khóa tài khoản của mình.")
         if not user.is_active:
@@ -381,22 +427,29 @@ def user_deactivate(*, actor: Any, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(
-            actor=actor, action="user.deactivate", obj=user, changes={"is_active": [True, False]}
+            actor=actor,
+            action=USER_DEACTIVATE,
+            obj=user,
+            changes={"is_active": [True, False]},
+            subject=_subject(user),
         )
         return user
 
 
 def user_reactivate(*, actor: Any, user: User) -> User:
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        ensure_can_manage_user(actor, user)
+        user = _lock_user(actor, user)
         if user.is_active:
             raise ServiceError("Tài khoản này đang hoạt động.")
         user.is_active = True
         user.save(update_fields=["is_active"])
         _unlock_login(user.username)
         audit_record(
-            actor=actor, action="user.reactivate", obj=user, changes={"is_active": [False, True]}
+            actor=actor,
+            action=USER_REACTIVATE,
+            obj=user,
+            changes={"is_active": [False, True]},
+            subject=_subject(user),
         )
         return user
 
@@ -407,8 +460,7 @@ def password_reset_by_manager(*, actor: Any, user: User) -> str:
     Also lifts a login lockout for that username, since the person usually calls after one.
     """
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        ensure_can_manage_user(actor, user)
+        user = _lock_user(actor, user)
         if getattr(actor, "pk", None) == user.pk:
             raise ServiceError("Hãy dùng chức năng Đổi mật khẩu cho tài khoản của mình.")
         if not user.is_active:
@@ -421,8 +473,9 @@ def password_reset_by_manager(*, actor: Any, user: User) -> str:
         _unlock_login(user.username)
         audit_record(
             actor=actor,
-            action="user.password_reset",
+            action=USER_PASSWORD_RESET,
             obj=user,
+            subject=_subject(user),
             changes={"must_change_password": [before, True]},
         )
         return password
@@ -439,8 +492,9 @@ def user_password_change(*, user: User, password: str) -> User:
         _unlock_login(user.username)
         audit_record(
             actor=user,
-            action="user.password_change",
+            action=USER_PASSWORD_CHANGE,
             obj=user,
+            subject=_subject(user),
             changes={"must_change_password": [before, False]},
         )
         return user
@@ -464,8 +518,7 @@ def membership_grant(
     """Give ``user`` a role in ``unit``: lasting, between the given days, or (with
     ``campaign``) only for that campaign — it lapses when the campaign is closed."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        ensure_can_manage_user(actor, user)
+        user = _lock_user(actor, user)
         _check_grant(
             actor=actor,
             user=user,
@@ -492,12 +545,13 @@ def membership_grant(
 def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
     """Take a role back. The row stays (inactive, with who and when) for the history."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update(of=("self",))
-            .select_related("unit", "user")
-            .get(pk=membership.pk)
+        membership = lock(
+            Membership,
+            membership.pk,
+            actor=actor,
+            check=_ensure_can_revoke,
+            missing_message="Vai trò này không còn trong hệ thống; vui lòng tải lại trang.",
         )
-        ensure(can_revoke_membership(actor, membership), "Bạn không được thu hồi vai trò này.")
         if not membership.is_active:
             raise ServiceError("Vai trò này đã được thu hồi.")
         if membership.role == Role.ADMIN and membership.user_id == getattr(actor, "pk", None):
@@ -508,7 +562,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
         membership.save(update_fields=["is_active", "revoked_at", "revoked_by"])
         audit_record(
             actor=actor,
-            action="membership.revoke",
+            action=MEMBERSHIP_REVOKE,
             obj=membership,
             changes={"is_active": [True, False]},
             scope_unit_id=membership.unit_id,
@@ -520,26 +574,46 @@ def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
 # --- bulk creation --------------------------------------------------------------------------
 
 
+def _taken_meanwhile(account: PlannedAccount) -> BulkImportError:
+    return BulkImportError(
+        [
+            RowError(
+                account.row,
+                COL_USERNAME,
+                f"tên đăng nhập '{account.username}' vừa được dùng cho một tài khoản khác "
+                "trong lúc lưu; không tài khoản nào được tạo, hãy tải tệp lên lại",
+            )
+        ]
+    )
+
+
 def accounts_bulk_create(*, actor: Any, rows: Sequence[BulkRow]) -> list[NewAccount]:
     """Create every account of the sheet, each with its role and a temporary password, or
-    none: any bad row raises ``BulkImportError`` naming row and column, and nothing is saved.
+    none: any bad row raises ``BulkImportError`` naming row and column, and nothing is saved —
+    also when a row fails only while being written (a username taken meanwhile).
     """
-    ensure_can_manage_accounts(actor)
-    with transaction.atomic():
-        plan = plan_bulk(actor=actor, rows=rows)
-        if plan.errors:
-            raise BulkImportError(plan.errors)
-        created: list[NewAccount] = []
-        for p in plan.accounts:
-            user, password = _new_user(
-                actor=actor,
-                username=p.username,
-                full_name=p.full_name,
-                email=p.email,
-                phone=p.phone,
-                position=p.position,
-                scope_unit=p.unit,
-            )
-            membership = _grant(actor=actor, user=user, unit=p.unit, role=p.role)
-            created.append(NewAccount(user=user, membership=membership, password=password))
-        return created
+    current: PlannedAccount | None = None
+    try:
+        with transaction.atomic():
+            ensure_can_manage_accounts(actor)
+            plan = plan_bulk(actor=actor, rows=rows)
+            if plan.errors:
+                raise BulkImportError(plan.errors)
+            created: list[NewAccount] = []
+            for current in plan.accounts:
+                user, password = _new_user(
+                    actor=actor,
+                    username=current.username,
+                    full_name=current.full_name,
+                    email=current.email,
+                    phone=current.phone,
+                    position=current.position,
+                    scope_unit=current.unit,
+                )
+                membership = _grant(actor=actor, user=user, unit=current.unit, role=current.role)
+                created.append(NewAccount(user=user, membership=membership, password=password))
+            return created
+    except IntegrityError as exc:  # the whole transaction is rolled back: nobody was created
+        if current is None:
+            raise
+        raise _taken_meanwhile(current) from exc

@@ -9,6 +9,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from parindex.web.panels import PANEL_HOOKS
 
+        from . import audit_actions  # noqa: F401 - declares the audit actions
         from .panels import assessment_panel
 
         if assessment_panel not in PANEL_HOOKS:

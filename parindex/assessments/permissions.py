@@ -187,6 +187,15 @@ def can_assign(user: Any, assessment: Assessment) -> bool:
     return is_unit_manager(user, assessment)
 
 
+def can_start_assessment(user: Any, assessed_unit: AssessedUnit) -> bool:
+    """May ``user`` start (create) the self-assessment of ``assessed_unit``? The unit's head or
+    focal officer (or an admin) once the campaign is opened; the organiser side and the unit's
+    observers only read, and a page they open never creates anything."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_unit_manager(user, Assessment(assessed_unit=assessed_unit))
+
+
 # --- Workflow actions ----------------------------------------------------------------------
 
 
@@ -235,6 +244,7 @@ __all__ = [
     "can_act_as",
     "can_assign",
     "can_edit_entry",
+    "can_start_assessment",
     "can_view_assessment",
     "can_view_audit",
     "can_view_progress_board",

@@ -34,6 +34,12 @@ class Actor(StrEnum):
     ORGANISER = "organiser"
 
 
+ROLE_NAMES: dict[Actor, str] = {
+    Actor.FOCAL: "đầu mối hoặc thủ trưởng đơn vị",
+    Actor.HEAD: "thủ trưởng đơn vị",
+    Actor.ORGANISER: "cơ quan tổ chức đánh giá",
+}
+
 STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: "Đang chấm điểm",
     Status.READY: "Sẵn sàng gửi",

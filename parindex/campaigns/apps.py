@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from parindex.web.panels import PANEL_HOOKS
 
+        from . import audit_actions  # noqa: F401
         from .panels import campaign_panel
 
         if campaign_panel not in PANEL_HOOKS:

@@ -1,10 +1,18 @@
 """Every write to evidence goes through these functions (keyword-only, typed, audited).
 
+Each is one transaction built on ``parindex.core.actions``: ``lock`` the rows (with the
+permission check on the row as stored and, for a change of details, the version the user's
+page was built from), decide, write (``save_versioned`` for the document's details), record
+the audit entry (``audit_actions``), and leave side effects (removing a deleted document's
+file) to ``after_commit``.
+
 Upload: the file is checked completely (name, size, content, structure) before anything is
 stored; an exact duplicate (same SHA-256 in the unit's library) is reported with the
-existing document and nothing new is stored; the file is stored first, then the row is
-committed (a failure while writing the row removes the file again; a crash in between leaves
-a file without a row, which ``sweep.sweep_orphan_files`` removes after a grace period).
+existing document and nothing new is stored; the file is stored first, outside the
+transaction (no database lock waits on storage), then the row is committed (a failure while
+writing the row removes the file again; a crash in between leaves a file without a row, which
+``sweep.sweep_orphan_files`` removes after a grace period). Uploading and attaching at once is
+one transaction: the document is in the library and attached, or neither.
 
 Racing a submission: submitting locks the assessment row (``select_for_update``) and, while
 holding it, builds the snapshot from the attached documents and their details. So every
@@ -32,30 +40,35 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import ensure_can_edit_entry
 from parindex.assessments.workflow import EDITABLE, Status
+from parindex.core.actions import after_commit, changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
 from parindex.core.text import fold, nfc
 from parindex.units.models import Unit
 
 from . import permissions
+from .audit_actions import ATTACH, DELETE, DETACH, UPDATE, UPLOAD, document_subject, link_subject
 from .extract import Metadata, extract_text, guess_metadata, normalise_number_symbol
 from .models import EvidenceDocument, EvidenceLink
 from .nodes import assessment_nodes, code_key
 from .selectors import citations_text, citing_submissions, document_locked_reason
-from .validation import EXTENSION, check_upload
+from .validation import EXTENSION, CheckedFile, check_upload
 
 log = logging.getLogger(__name__)
+
+DELETED = "Tài liệu này vừa bị xóa khỏi thư viện. Hãy tải lại trang."
+ASSESSMENT_GONE = "Hồ sơ tự đánh giá này không còn nữa. Hãy tải lại trang."
 
 
 def _actor(actor: Any) -> Any:
@@ -64,6 +77,20 @@ def _actor(actor: Any) -> Any:
 
 def _date_text(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _edited_elsewhere(document: EvidenceDocument) -> str:
+    return (
+        f"Tài liệu «{document.label}» vừa được người khác sửa. Hãy tải lại trang để xem thông "
+        "tin mới rồi sửa tiếp."
+    )
+
+
+def _is_missing(exc: ServiceError) -> bool:
+    return getattr(exc, "code", None) == "missing"
+
+
+# --- Uploading ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -81,8 +108,8 @@ def _duplicate_note(name: str, existing: EvidenceDocument) -> str:
     )
 
 
-def _duplicate(name: str, notes: tuple[str, ...], existing: EvidenceDocument) -> UploadResult:
-    return UploadResult(existing, False, [*notes, _duplicate_note(name, existing)])
+def _duplicate(checked: CheckedFile, existing: EvidenceDocument) -> UploadResult:
+    return UploadResult(existing, False, [*checked.notes, _duplicate_note(checked.name, existing)])
 
 
 def _delete_stored(name: str | None, storage: Any) -> None:
@@ -94,27 +121,31 @@ def _delete_stored(name: str | None, storage: Any) -> None:
         log.exception("Could not remove stored evidence file %s", name)
 
 
-def evidence_upload(
-    *,
-    actor: Any,
-    unit: Unit,
-    upload: IO[bytes],
-    name: str | None = None,
-    check_permission: bool = True,
-) -> UploadResult:
-    """Check and store one file in ``unit``'s library, reading its text and guessing its
-    number, date, issuer and title. ``name`` is the file name as sent (default: the
-    upload's own). Raises UploadRefused (a ServiceError) with a Vietnamese reason."""
-    if check_permission:
-        permissions.ensure_can_upload_to(actor, unit)
+@dataclass
+class _Staged:
+    """A checked upload: the library's exact duplicate of it, or its new row (not saved yet)
+    with the file already stored for it."""
+
+    checked: CheckedFile
+    existing: EvidenceDocument | None = None
+    document: EvidenceDocument | None = None
+    stored: str | None = None
+    storage: Any = None
+
+    def discard(self) -> None:
+        """Remove the stored file (its row was never committed)."""
+        _delete_stored(self.stored, self.storage)
+        self.stored = None
+
+
+def _stage(*, actor: Any, unit: Unit, upload: IO[bytes], name: str | None) -> _Staged:
+    """Check the file, look for its duplicate, else read it and store it (outside any
+    transaction: no database lock waits on storage)."""
     raw_name = name if name is not None else str(getattr(upload, "name", "") or "")
     checked = check_upload(upload, raw_name)
     existing = EvidenceDocument.objects.filter(unit=unit, sha256=checked.sha256).first()
     if existing is not None:
-        return UploadResult(
-            existing, False, [*checked.notes, _duplicate_note(checked.name, existing)]
-        )
-
+        return _Staged(checked, existing=existing)
     upload.seek(0)
     data = upload.read()
     text = extract_text(data, checked.kind)
@@ -134,40 +165,90 @@ def evidence_upload(
         suggested={} if guess.is_empty else guess.as_json(),
         uploaded_by=_actor(actor),
     )
-    storage = document.file.storage
-    stored: str | None = None
+    # The file first, under its final (generated) name, then the row: a crash in between
+    # leaves a file without a row (removed by evidence.sweep), never a row without its file.
+    upload.seek(0)
+    document.file.save(f"file.{EXTENSION[checked.kind]}", File(upload), save=False)
+    return _Staged(
+        checked, document=document, stored=document.file.name, storage=document.file.storage
+    )
+
+
+def _record(*, actor: Any, staged: _Staged) -> UploadResult:
+    """Inside the service's transaction: the staged document's row and its audit entry; or the
+    library's document with the same content (found before, or stored meanwhile by someone
+    else: the unique SHA-256 per unit), whose file is then the only one kept."""
+    if staged.existing is not None:
+        return _duplicate(staged.checked, staged.existing)
+    document = staged.document
+    assert document is not None
     try:
-        # The file first, under its final name, then the row: a crash in between leaves a
-        # file without a row (removed by evidence.sweep), never a row without its file. The
-        # file is written outside the transaction so no database lock waits on storage.
-        upload.seek(0)
-        document.file.save(f"file.{EXTENSION[checked.kind]}", File(upload), save=False)
-        stored = document.file.name
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a duplicate leaves the transaction usable
             document.save()
-            audit_record(
-                actor=actor,
-                action="evidence.upload",
-                obj=document,
-                changes={
-                    "file": [None, checked.name],
-                    "sha256": [None, checked.sha256],
-                    "size": [None, checked.size],
-                },
-                scope_unit_id=unit.pk,
-            )
     except IntegrityError:
-        _delete_stored(stored, storage)
-        existing = EvidenceDocument.objects.filter(unit=unit, sha256=checked.sha256).first()
+        existing = EvidenceDocument.objects.filter(
+            unit_id=document.unit_id, sha256=document.sha256
+        ).first()
         if existing is None:
             raise
-        return UploadResult(
-            existing, False, [*checked.notes, _duplicate_note(checked.name, existing)]
-        )
+        staged.discard()
+        return _duplicate(staged.checked, existing)
+    audit_record(
+        actor=actor,
+        action=UPLOAD,
+        obj=document,
+        changes={
+            "original_name": [None, document.original_name],
+            "size": [None, document.size],
+            "sha256": [None, document.sha256],
+        },
+        scope_unit_id=document.unit_id,
+        subject=document_subject(document),
+    )
+    return UploadResult(document, True, list(staged.checked.notes))
+
+
+def evidence_upload(
+    *,
+    actor: Any,
+    unit: Unit,
+    upload: IO[bytes],
+    name: str | None = None,
+    check_permission: bool = True,
+) -> UploadResult:
+    """Check and store one file in ``unit``'s library, reading its text and guessing its
+    number, date, issuer and title. ``name`` is the file name as sent (default: the
+    upload's own). Raises UploadRefused (a ServiceError) with a Vietnamese reason."""
+    if check_permission:
+        permissions.ensure_can_upload_to(actor, unit)
+    staged = _stage(actor=actor, unit=unit, upload=upload, name=name)
+    if staged.existing is not None:
+        return _duplicate(staged.checked, staged.existing)
+    try:
+        with transaction.atomic():
+            return _record(actor=actor, staged=staged)
     except BaseException:
-        _delete_stored(stored, storage)
+        staged.discard()
         raise
-    return UploadResult(document, True, list(checked.notes))
+
+
+# --- A document's details and its deletion -----------------------------------------------------
+
+
+def _lock_linking(document: EvidenceDocument) -> list[Assessment]:
+    """Every assessment the (locked) document is attached to, locked in id order: no link
+    can be added or removed meanwhile, since attaching and detaching lock the document."""
+    ids = sorted(
+        set(EvidenceLink.objects.filter(document=document).values_list("assessment_id", flat=True))
+    )
+    locked: list[Assessment] = []
+    for pk in ids:
+        try:
+            locked.append(lock(Assessment, pk))
+        except ServiceError as exc:  # removed meanwhile, with its links: links nothing now
+            if not _is_missing(exc):
+                raise
+    return locked
 
 
 def evidence_update(
@@ -182,8 +263,8 @@ def evidence_update(
 ) -> EvidenceDocument:
     """Confirm or correct a document's number and symbol, date, issuer and title: changed
     only while no submission cites the document and every assessment it is attached to is
-    editable (confirming unchanged details is always possible)."""
-    permissions.ensure_can_edit_document(actor, document)
+    editable (confirming unchanged details is always possible). ``expected_version``: the
+    version the user's form was built from (else ConflictError with both versions)."""
     values: dict[str, Any] = {
         "number_symbol": normalise_number_symbol(number_symbol)[:100],
         "issued_on": issued_on,
@@ -191,88 +272,66 @@ def evidence_update(
         "title": nfc(title)[:500],
     }
     with transaction.atomic():
-        current = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
-        if current.version != expected_version:
-            raise ConflictError(
-                "Tài liệu này vừa được người khác sửa. Hãy tải lại trang để xem thông tin mới "
-                "rồi sửa tiếp."
-            )
-        changes = {
-            k: [
-                _date_text(getattr(current, k)) if k == "issued_on" else getattr(current, k),
-                _date_text(v) if k == "issued_on" else v,
-            ]
-            for k, v in values.items()
-            if getattr(current, k) != v
-        }
-        if changes:
+        current = lock(
+            EvidenceDocument,
+            document.pk,
+            actor=actor,
+            check=permissions.ensure_can_edit_document,
+            expected_version=expected_version,
+            conflict_message=_edited_elsewhere(document),
+            missing_message=DELETED,
+        )
+        changed = changes_of(current, values)
+        if changed:
             # Confirming the details as they are changes no snapshot; changing them would.
             reason = document_locked_reason(current, assessments=_lock_linking(current))
             if reason:
                 raise ServiceError(reason)
+        was_confirmed = current.is_confirmed
         folded = fold(
             " ".join(
                 [values["number_symbol"], values["title"], values["issuer"], current.original_name]
             )
         )
-        updated = EvidenceDocument.objects.filter(pk=current.pk, version=expected_version).update(
-            **values,
-            search_folded=folded,
-            is_confirmed=True,
-            updated_by=_actor(actor),
-            updated_at=timezone.now(),
-            version=F("version") + 1,
+        save_versioned(
+            current,
+            {
+                **values,
+                "search_folded": folded,
+                "is_confirmed": True,
+                "updated_by": _actor(actor),
+            },
+            conflict_message=_edited_elsewhere(document),
         )
-        if not updated:
-            raise ConflictError("Tài liệu này vừa được người khác sửa. Hãy tải lại trang.")
-        if changes or not current.is_confirmed:
+        if changed or not was_confirmed:
+            shown = {
+                name: [_date_text(old), _date_text(new)] if name == "issued_on" else [old, new]
+                for name, (old, new) in changed.items()
+            }
             audit_record(
                 actor=actor,
-                action="evidence.update",
+                action=UPDATE,
                 obj=current,
-                changes=changes or {"is_confirmed": [False, True]},
+                changes=shown or {"is_confirmed": [False, True]},
                 scope_unit_id=current.unit_id,
+                subject=document_subject(current),
             )
     document.refresh_from_db()
     return document
 
 
-def _lock_document(document: EvidenceDocument) -> EvidenceDocument | None:
-    """The document's row, locked (first: see the module's lock order); None once deleted."""
-    return EvidenceDocument.objects.select_for_update().filter(pk=document.pk).first()
-
-
-def _lock_assessment(assessment: Assessment) -> Assessment:
-    """The assessment's row, locked and re-read (after the document's). The caller's copy
-    gets the current status; the loaded relations are kept."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    locked.assessed_unit = assessment.assessed_unit
-    assessment.status = locked.status
-    return locked
-
-
-def _lock_linking(document: EvidenceDocument) -> list[Assessment]:
-    """Every assessment the (locked) document is attached to, locked in id order: no link
-    can be added or removed meanwhile, since attaching and detaching lock the document."""
-    ids = set(
-        EvidenceLink.objects.filter(document=document).values_list("assessment_id", flat=True)
-    )
-    if not ids:
-        return []
-    return list(
-        Assessment.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids)
-        .select_related("assessed_unit__campaign")
-        .order_by("pk")
-    )
-
-
 def evidence_delete(*, actor: Any, document: EvidenceDocument) -> None:
     """Remove a document nobody uses: never one attached to a criterion, nor one a
-    submission's snapshot names (that file is the proof of what was submitted)."""
-    permissions.ensure_can_edit_document(actor, document)
+    submission's snapshot names (that file is the proof of what was submitted). The stored
+    file is removed once the deletion is committed."""
     with transaction.atomic():
-        current = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
+        current = lock(
+            EvidenceDocument,
+            document.pk,
+            actor=actor,
+            check=permissions.ensure_can_edit_document,
+            missing_message=DELETED,
+        )
         codes = sorted(set(current.links.values_list("node_code", flat=True)), key=code_key)
         if codes:
             raise ServiceError(
@@ -285,17 +344,22 @@ def evidence_delete(*, actor: Any, document: EvidenceDocument) -> None:
                 f"Tài liệu «{current.label}» có trong hồ sơ đã gửi ({citations_text(citations)})"
                 " nên phải được giữ lại làm bằng chứng."
             )
-        name = current.file.name
-        storage = current.file.storage
         audit_record(
             actor=actor,
-            action="evidence.delete",
+            action=DELETE,
             obj=current,
-            changes={"file": [current.original_name, None], "sha256": [current.sha256, None]},
+            changes={
+                "original_name": [current.original_name, None],
+                "sha256": [current.sha256, None],
+            },
             scope_unit_id=current.unit_id,
+            subject=document_subject(current),
         )
+        after_commit(partial(_delete_stored, current.file.name, current.file.storage))
         current.delete()
-        transaction.on_commit(lambda: _delete_stored(name, storage))
+
+
+# --- Attaching to criteria ---------------------------------------------------------------------
 
 
 def _may_change_entries(assessment: Assessment) -> None:
@@ -333,7 +397,48 @@ def _check_attachable(
     _may_change_entries(assessment)
 
 
-DELETED = "Tài liệu này vừa bị xóa khỏi thư viện. Hãy tải lại trang."
+def _lock_assessment(
+    *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument | None
+) -> Assessment:
+    """The assessment's row, locked (after the document's: see the module's lock order) and
+    checked as stored: status, phase rules, the person's role. The caller's copy learns the
+    current status; its loaded relations are kept on the locked copy."""
+
+    def check(actor: Any, row: Assessment) -> None:
+        row.assessed_unit = assessment.assessed_unit  # the same row: an assessment never moves
+        assessment.status = row.status
+        _check_attachable(actor=actor, assessment=row, node_code=node_code, document=document)
+
+    return lock(
+        Assessment, assessment.pk, actor=actor, check=check, missing_message=ASSESSMENT_GONE
+    )
+
+
+def _attach(
+    *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument
+) -> EvidenceLink:
+    """Inside the service's transaction: lock the document, then the assessment, decide on
+    the locked rows, link (attaching again changes nothing)."""
+    current = lock(EvidenceDocument, document.pk, missing_message=DELETED)
+    locked = _lock_assessment(
+        actor=actor, assessment=assessment, node_code=node_code, document=current
+    )
+    link, created = EvidenceLink.objects.get_or_create(
+        assessment=locked,
+        node_code=node_code,
+        document=current,
+        defaults={"linked_by": _actor(actor)},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=ATTACH,
+            obj=locked,
+            changes={"node_code": [None, node_code], "document": [None, document_subject(current)]},
+            scope_unit_id=locked.assessed_unit.unit_id,
+            subject=link_subject(node_code, current),
+        )
+    return link
 
 
 def evidence_attach(
@@ -343,26 +448,7 @@ def evidence_attach(
     Decided on the locked rows, so it lands before a submission's snapshot or not at all."""
     permissions.ensure_can_view_evidence_of(actor, assessment)  # nothing locked for outsiders
     with transaction.atomic():
-        current = _lock_document(document)
-        if current is None:
-            raise ServiceError(DELETED)
-        locked = _lock_assessment(assessment)
-        _check_attachable(actor=actor, assessment=locked, node_code=node_code, document=current)
-        link, created = EvidenceLink.objects.get_or_create(
-            assessment=locked,
-            node_code=node_code,
-            document=current,
-            defaults={"linked_by": _actor(actor)},
-        )
-        if created:
-            audit_record(
-                actor=actor,
-                action="evidence.attach",
-                obj=locked,
-                changes={"evidence": [None, f"{node_code}: {current.label} ({current.sha256})"]},
-                scope_unit_id=locked.assessed_unit.unit_id,
-            )
-    return link
+        return _attach(actor=actor, assessment=assessment, node_code=node_code, document=document)
 
 
 def evidence_detach(
@@ -371,21 +457,31 @@ def evidence_detach(
     """Take a document off a criterion, decided on the locked rows (as attaching)."""
     permissions.ensure_can_view_evidence_of(actor, assessment)
     with transaction.atomic():
-        current = _lock_document(document)
-        locked = _lock_assessment(assessment)
-        _check_attachable(actor=actor, assessment=locked, node_code=node_code, document=None)
+        try:
+            current: EvidenceDocument | None = lock(EvidenceDocument, document.pk)
+        except ServiceError as exc:
+            if not _is_missing(exc):
+                raise
+            current = None  # deleted: it was attached nowhere (a linked one cannot be deleted)
+        locked = _lock_assessment(
+            actor=actor, assessment=assessment, node_code=node_code, document=None
+        )
         if current is None:
-            return  # deleted: it was attached nowhere (a linked document cannot be deleted)
+            return
         deleted, _ = EvidenceLink.objects.filter(
             assessment=locked, node_code=node_code, document=current
         ).delete()
         if deleted:
             audit_record(
                 actor=actor,
-                action="evidence.detach",
+                action=DETACH,
                 obj=locked,
-                changes={"evidence": [f"{node_code}: {current.label} ({current.sha256})", None]},
+                changes={
+                    "node_code": [node_code, None],
+                    "document": [document_subject(current), None],
+                },
                 scope_unit_id=locked.assessed_unit.unit_id,
+                subject=link_subject(node_code, current),
             )
 
 
@@ -397,19 +493,26 @@ def evidence_upload_and_attach(
     upload: IO[bytes],
     name: str | None = None,
 ) -> UploadResult:
-    """Upload a new file (or find its exact duplicate) and attach it to the criterion. The
-    checks run first on the caller's copy, so nothing is stored when refused; attaching checks
-    again on the locked rows (a submission meanwhile leaves the file in the library only)."""
+    """Upload a new file (or find its exact duplicate) and attach it to the criterion, in one
+    transaction: the document is in the library and attached, or neither (its stored file is
+    removed again). The checks run first on the caller's copy, so nothing is stored when
+    refused; attaching checks again on the locked rows (a submission meanwhile: nothing)."""
     _check_attachable(actor=actor, assessment=assessment, node_code=node_code, document=None)
     unit = assessment.assessed_unit.unit
     if not permissions.can_upload_to(actor, unit):
         raise PermissionDenied(
             f"Chỉ cán bộ, công chức của {unit.name} được tải tài liệu lên thư viện của đơn vị."
         )
-    result = evidence_upload(actor=actor, unit=unit, upload=upload, name=name)
-    evidence_attach(
-        actor=actor, assessment=assessment, node_code=node_code, document=result.document
-    )
+    staged = _stage(actor=actor, unit=unit, upload=upload, name=name)
+    try:
+        with transaction.atomic():
+            result = _record(actor=actor, staged=staged)
+            _attach(
+                actor=actor, assessment=assessment, node_code=node_code, document=result.document
+            )
+    except BaseException:
+        staged.discard()
+        raise
     return result
 
 

@@ -5,3 +5,6 @@ class FrameworksConfig(AppConfig):
     name = "parindex.frameworks"
     label = "frameworks"
     verbose_name = "Bộ tiêu chí"
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401

@@ -110,11 +110,12 @@ class NodeSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """A version as the diff sees it: set-level values (display text) and nodes in
-    pre-order."""
+    """A version as the diff sees it: set-level values (display text), nodes in pre-order and
+    the digest of each separate questionnaire (compared, never shown)."""
 
     top: dict[str, str]
     nodes: tuple[NodeSnapshot, ...]
+    questionnaire_digests: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,21 @@ def diff_snapshots(a: Snapshot, b: Snapshot) -> list[Change]:
         old, new = a.top.get(key, ""), b.top.get(key, "")
         if old != new:
             changes.append(Change(ChangeKind.SET, None, "Thông tin chung", old, new, key))
+    a_digests, b_digests = dict(a.questionnaire_digests), dict(b.questionnaire_digests)
+    both = a_digests.keys() & b_digests.keys()
+    rewritten = sorted(c for c in both if a_digests[c] != b_digests[c])
+    if rewritten:  # same questionnaire code, different content
+        text = ", ".join(rewritten)
+        changes.append(
+            Change(
+                ChangeKind.SET,
+                None,
+                "Thông tin chung",
+                text,
+                f"{text} (nội dung phiếu đã sửa)",
+                "questionnaires",
+            )
+        )
 
     a_by = {n.code: n for n in a.nodes}
     b_by = {n.code: n for n in b.nodes}
@@ -289,7 +305,7 @@ def _top(
     scale: Decimal,
     decimals: int,
     document: Any,
-    questionnaires: Iterable[tuple[str, str]],
+    questionnaires: Iterable[str],
 ) -> dict[str, str]:
     return {
         "code": code,
@@ -300,7 +316,7 @@ def _top(
         "scale": points(Decimal(scale).normalize()),
         "decimals": str(decimals),
         "bands": _bands_text(document),
-        "questionnaires": ", ".join(f"{c} ({sha[:8]})" for c, sha in sorted(questionnaires)),
+        "questionnaires": ", ".join(sorted(questionnaires)),
     }
 
 
@@ -329,6 +345,7 @@ def snapshot_of(version: Any) -> Snapshot:
         )
         for row in rows
     )
+    digests = tuple(sorted(version.questionnaires.values_list("code", "sha256")))
     top = _top(
         code=version.code,
         name=version.name,
@@ -338,9 +355,9 @@ def snapshot_of(version: Any) -> Snapshot:
         scale=version.scale,
         decimals=version.decimals,
         document=version_document(version),
-        questionnaires=version.questionnaires.values_list("code", "sha256"),
+        questionnaires=[code for code, _digest in digests],
     )
-    return Snapshot(top=top, nodes=nodes)
+    return Snapshot(top=top, nodes=nodes, questionnaire_digests=digests)
 
 
 def snapshot_of_check(result: Any) -> Snapshot:
@@ -368,6 +385,7 @@ def snapshot_of_check(result: Any) -> Snapshot:
         )
         for r in node_records(fw, result.document)
     )
+    digests = tuple(sorted((q.code, q.sha256) for q in result.questionnaires))
     top = _top(
         code=fw.code,
         name=fw.name,
@@ -377,9 +395,9 @@ def snapshot_of_check(result: Any) -> Snapshot:
         scale=fw.scale,
         decimals=fw.decimals,
         document=result.document,
-        questionnaires=[(q.code, q.sha256) for q in result.questionnaires],
+        questionnaires=[code for code, _digest in digests],
     )
-    return Snapshot(top=top, nodes=nodes)
+    return Snapshot(top=top, nodes=nodes, questionnaire_digests=digests)
 
 
 def diff_versions(a: Any, b: Any) -> list[Change]:

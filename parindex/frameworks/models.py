@@ -103,10 +103,6 @@ class FrameworkVersion(models.Model):
     def is_draft(self) -> bool:
         return self.status == FrameworkStatus.DRAFT
 
-    @property
-    def sha_prefix(self) -> str:
-        return self.sha256[:12]
-
 
 class FrameworkQuestionnaire(models.Model):
     """A questionnaire (``parindex-questionnaire/1``) a version's survey rules use: inline in

@@ -1,9 +1,11 @@
 """Writes to criteria sets: one function per state change.
 
-Every function checks permission, refuses to change a frozen version, writes the audit trail
-and keeps a version's canonical YAML, SHA-256 and node rows in step (they are always written
-together, in one transaction, from a document the engine has checked). Files with errors are
-refused with every problem (:class:`FrameworkFileError`); nothing is saved.
+Every function is one transaction: it locks the version's row with ``core.actions.lock``
+(permission and "still a draft" checked on the row as stored, and the version the user loaded),
+writes with ``save_versioned``, records a declared audit action (:mod:`.audit_actions`) and
+keeps a version's canonical YAML, SHA-256 and node rows in step (they are always written
+together from a document the engine has checked). Files with errors are refused with every
+problem (:class:`FrameworkFileError`); nothing is saved.
 """
 
 from __future__ import annotations
@@ -19,12 +21,26 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from parindex.core.actions import lock, save_versioned
 from parindex.core.audit import audit_record
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
 from parindex.scoring import Problem
 from parindex.units.models import Unit
 
+from .audit_actions import (
+    COMMENTS_OPEN_ACTIONS,
+    FRAMEWORK_CLONE,
+    FRAMEWORK_COMMENT,
+    FRAMEWORK_COMMENT_HANDLE,
+    FRAMEWORK_DELETE,
+    FRAMEWORK_FREEZE,
+    FRAMEWORK_IMPORT,
+    FRAMEWORK_INVITE,
+    FRAMEWORK_NODE_UPDATE,
+    FRAMEWORK_REIMPORT,
+    FRAMEWORK_UNINVITE,
+)
 from .checking import (
     CheckResult,
     UploadFile,
@@ -117,28 +133,39 @@ def _ensure_draft(version: FrameworkVersion) -> None:
         )
 
 
-def _locked(version: FrameworkVersion, expected_version: int | None = None) -> FrameworkVersion:
-    """The version's row, locked for this transaction; checks the optimistic lock."""
-    locked = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            "Bộ tiêu chí vừa được người khác thay đổi. Hãy tải lại trang và làm lại thao tác."
-        )
-    return locked
+def _ensure_can_change_draft(actor: Any, version: FrameworkVersion) -> None:
+    """The check ``lock`` runs on the stored row: a manager of the set, and still a draft."""
+    ensure_can_manage_framework(actor, version)
+    _ensure_draft(version)
 
 
-def _bump(locked: FrameworkVersion, **fields: Any) -> None:
-    """Save ``fields`` with ``UPDATE ... WHERE version = current`` (optimistic lock)."""
-    updated = FrameworkVersion.objects.filter(pk=locked.pk, version=locked.version).update(
-        version=locked.version + 1, updated_at=timezone.now(), **fields
+def _ensure_can_import_into(actor: Any, organiser: Unit) -> None:
+    """The check ``lock`` runs on the organiser's stored row before a new version is numbered."""
+    ensure_can_import_framework(actor, organiser)
+
+
+def _conflict_message(version: FrameworkVersion) -> str:
+    return (
+        f"Bộ tiêu chí “{version.name}” (bản {version.number}) vừa được người khác thay đổi "
+        "(sửa tiêu chí, nhập lại từ tệp, mở hoặc đóng lấy ý kiến). Hãy tải lại trang để xem "
+        "nội dung mới rồi làm lại thao tác."
     )
-    if not updated:
-        raise ConflictError(
-            "Bộ tiêu chí vừa được người khác thay đổi. Hãy tải lại trang và làm lại thao tác."
-        )
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.version += 1
+
+
+def _lock_draft(
+    actor: Any, version: FrameworkVersion, expected_version: int | None = None
+) -> FrameworkVersion:
+    """The draft's row, locked for this transaction, checked as stored (manager, draft, and
+    the version the user loaded when given)."""
+    return lock(
+        FrameworkVersion,
+        version.pk,
+        actor=actor,
+        check=_ensure_can_change_draft,
+        expected_version=expected_version,
+        conflict_message=_conflict_message(version),
+        missing_message="Dự thảo này không còn tồn tại (có thể đã bị xóa); hãy tải lại trang.",
+    )
 
 
 def _too_precise(value: Decimal) -> bool:
@@ -336,16 +363,17 @@ def framework_import(
 
     Its number is one more than the highest stored for (organiser, code). Raises
     :class:`FrameworkFileError` with every problem when the engine finds an error."""
-    ensure_can_import_framework(actor, organiser)
+    ensure_can_import_framework(actor, organiser)  # before reading the file
     name = display_name(filename)
     result = check_upload(name, content, _uploads(questionnaires))
     _ensure_clean(result)
     with transaction.atomic():
-        Unit.objects.select_for_update().filter(pk=organiser.pk).first()  # serialise numbering
-        version = _create_version(actor=actor, organiser=organiser, result=result, filename=name)
+        # The organiser's row, locked: serialises the numbering of its versions.
+        body = lock(Unit, organiser.pk, actor=actor, check=_ensure_can_import_into)
+        version = _create_version(actor=actor, organiser=body, result=result, filename=name)
         audit_record(
             actor=actor,
-            action="framework.import",
+            action=FRAMEWORK_IMPORT,
             obj=version,
             changes={
                 "code": [None, version.code],
@@ -370,26 +398,28 @@ def framework_reimport(
     """Replace a draft's content by an uploaded file (names, guidance, points, rules...).
 
     The file must hold the same set code. Refused on a frozen version."""
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
+    _ensure_can_change_draft(actor, version)  # before reading the file; again on the stored row
     name = display_name(filename)
     result = check_upload(name, content, _uploads(questionnaires))
     _ensure_clean(result)
     assert result.framework is not None
-    if result.framework.code != version.code:
-        raise ServiceError(
-            f"Mã bộ tiêu chí trong tệp ({result.framework.code}) khác mã của dự thảo "
-            f"({version.code}). Hãy tải lên như một bộ tiêu chí mới."
-        )
     with transaction.atomic():
-        locked = _locked(version, expected_version)
-        _ensure_draft(locked)
+        locked = _lock_draft(actor, version, expected_version)
+        if result.framework.code != locked.code:
+            raise ServiceError(
+                f"Mã bộ tiêu chí trong tệp ({result.framework.code}) khác mã của dự thảo "
+                f"({locked.code}). Hãy tải lên như một bộ tiêu chí mới."
+            )
         old_sha = locked.sha256
-        _bump(locked, source_filename=name[:255], **_version_fields(result))
+        save_versioned(
+            locked,
+            {"source_filename": name[:255], **_version_fields(result)},
+            conflict_message=_conflict_message(version),
+        )
         _write_rows(locked, result)
         audit_record(
             actor=actor,
-            action="framework.reimport",
+            action=FRAMEWORK_REIMPORT,
             obj=locked,
             changes={"sha256": [old_sha, locked.sha256], "filename": [None, name]},
             scope_unit_id=locked.organiser_id,
@@ -428,14 +458,11 @@ def framework_update_node(
 
     The edited document is checked again by the engine (children's maxima must still add up,
     for example); its canonical YAML, SHA-256 and rows are stored together."""
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
     unknown = sorted(set(changes) - set(EDITABLE_NODE_FIELDS))
     if unknown:
         raise ServiceError(f"Không sửa được trường: {', '.join(unknown)}")
     with transaction.atomic():
-        locked = _locked(version, expected_version)
-        _ensure_draft(locked)
+        locked = _lock_draft(actor, version, expected_version)
         doc = version_document(locked)
         raw = find_raw_node(doc, code)
         if raw is None:
@@ -466,11 +493,11 @@ def framework_update_node(
         result = _recheck(locked, doc)
         _ensure_clean(result)
         old_sha = locked.sha256
-        _bump(locked, **_version_fields(result))
+        save_versioned(locked, _version_fields(result), conflict_message=_conflict_message(version))
         _write_rows(locked, result)
         audit_record(
             actor=actor,
-            action="framework.node_update",
+            action=FRAMEWORK_NODE_UPDATE,
             obj=locked,
             changes={"node": [code, code], **diff, "sha256": [old_sha, locked.sha256]},
             scope_unit_id=locked.organiser_id,
@@ -498,36 +525,39 @@ def framework_clone(
 
     ``new_code`` changes the set's code (else the copy is the next version number of the same
     code); ``year`` changes its year, and the year in its name ("năm 2025" → "năm 2026")."""
-    ensure_can_manage_framework(actor, version)
-    doc = version_document(version)
-    if new_code is not None and nfc(new_code) and nfc(new_code) != version.code:
-        doc["code"] = nfc(new_code)
-    if year is not None:
-        old_year = doc.get("year")
-        doc["year"] = Decimal(int(year))
-        if isinstance(doc.get("name"), str):
-            previous = int(old_year) if isinstance(old_year, Decimal) else version.year
-            doc["name"] = _renamed_for_year(doc["name"], previous, int(year))
-    result = _recheck(version, doc)
-    _ensure_clean(result)
     with transaction.atomic():
-        Unit.objects.select_for_update().filter(pk=version.organiser_id).first()
+        # The organiser's row first (serialises numbering), then the source as stored now.
+        organiser: Unit = lock(Unit, version.organiser_id)
+        source: FrameworkVersion = lock(
+            FrameworkVersion, version.pk, actor=actor, check=ensure_can_manage_framework
+        )
+        doc = version_document(source)
+        if new_code is not None and nfc(new_code) and nfc(new_code) != source.code:
+            doc["code"] = nfc(new_code)
+        if year is not None:
+            old_year = doc.get("year")
+            doc["year"] = Decimal(int(year))
+            if isinstance(doc.get("name"), str):
+                previous = int(old_year) if isinstance(old_year, Decimal) else source.year
+                doc["name"] = _renamed_for_year(doc["name"], previous, int(year))
+        result = _recheck(source, doc)
+        _ensure_clean(result)
         clone = _create_version(
             actor=actor,
-            organiser=version.organiser,
+            organiser=organiser,
             result=result,
-            filename=version.source_filename,
-            derived_from=version,
+            filename=source.source_filename,
+            derived_from=source,
         )
         audit_record(
             actor=actor,
-            action="framework.clone",
+            action=FRAMEWORK_CLONE,
             obj=clone,
             changes={
-                "derived_from": [None, f"{version.code} bản {version.number}"],
-                "code": [version.code, clone.code],
+                "derived_from": [None, f"{source.code} bản {source.number}"],
+                "code": [source.code, clone.code],
                 "number": [None, clone.number],
-                "sha256": [version.sha256, clone.sha256],
+                "sha256": [source.sha256, clone.sha256],
             },
             scope_unit_id=clone.organiser_id,
         )
@@ -536,14 +566,11 @@ def framework_clone(
 
 def framework_delete_draft(*, actor: Any, version: FrameworkVersion) -> None:
     """Delete a draft (refused on a frozen version or one a campaign already uses)."""
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
     with transaction.atomic():
-        locked = _locked(version)
-        _ensure_draft(locked)
+        locked = _lock_draft(actor, version)
         audit_record(
             actor=actor,
-            action="framework.delete",
+            action=FRAMEWORK_DELETE,
             obj=locked,
             changes={"code": [locked.code, None], "number": [locked.number, None]},
             scope_unit_id=locked.organiser_id,
@@ -570,27 +597,26 @@ def framework_freeze(
     consequence, not a user action of its own. Comments on the draft close.
     """
     with transaction.atomic():
-        locked = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+        locked: FrameworkVersion = lock(FrameworkVersion, version.pk)
         if locked.status == FrameworkStatus.FROZEN:
             return locked
-        updated = FrameworkVersion.objects.filter(
-            pk=locked.pk, status=FrameworkStatus.DRAFT, version=locked.version
-        ).update(
-            status=FrameworkStatus.FROZEN,
-            frozen_at=timezone.now(),
-            frozen_by=actor if getattr(actor, "pk", None) else None,
-            comments_open=False,
-            version=locked.version + 1,
+        save_versioned(
+            locked,
+            {
+                "status": FrameworkStatus.FROZEN,
+                "frozen_at": timezone.now(),
+                "frozen_by": actor if getattr(actor, "pk", None) else None,
+                "comments_open": False,
+            },
+            conflict_message=_conflict_message(locked),
         )
-        locked.refresh_from_db()
-        if updated:
-            audit_record(
-                actor=actor,
-                action="framework.freeze",
-                obj=locked,
-                changes={"status": ["draft", "frozen"], "reason": ["", reason]},
-                scope_unit_id=locked.organiser_id,
-            )
+        audit_record(
+            actor=actor,
+            action=FRAMEWORK_FREEZE,
+            obj=locked,
+            changes={"status": ["draft", "frozen"], "reason": ["", reason]},
+            scope_unit_id=locked.organiser_id,
+        )
         return locked
 
 
@@ -605,20 +631,17 @@ def draft_invite_units(
     closes_on: date | None = None,
 ) -> list[DraftInvitation]:
     """Invite units to comment on a draft (already invited units keep their invitation; a
-    new ``closes_on`` replaces theirs)."""
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
+    new ``closes_on`` replaces theirs). All the invitations are written, or none."""
     chosen = list(units)
-    foreign = [u.name for u in chosen if u.organiser_id != version.organiser_id]
-    if foreign:
-        raise ServiceError(
-            "Chỉ mời được các đơn vị thuộc danh sách của cơ quan ban hành: "
-            + ", ".join(sorted(foreign))
-        )
     created: list[DraftInvitation] = []
     with transaction.atomic():
-        locked = _locked(version)
-        _ensure_draft(locked)
+        locked = _lock_draft(actor, version)
+        foreign = [u.name for u in chosen if u.organiser_id != locked.organiser_id]
+        if foreign:
+            raise ServiceError(
+                "Chỉ mời được các đơn vị thuộc danh sách của cơ quan ban hành: "
+                + ", ".join(sorted(foreign))
+            )
         for unit in chosen:
             invitation, was_created = DraftInvitation.objects.get_or_create(
                 framework=locked,
@@ -636,7 +659,7 @@ def draft_invite_units(
         if created:
             audit_record(
                 actor=actor,
-                action="framework.invite",
+                action=FRAMEWORK_INVITE,
                 obj=locked,
                 changes={"units": [None, [i.unit.code for i in created]]},
                 scope_unit_id=locked.organiser_id,
@@ -645,17 +668,17 @@ def draft_invite_units(
 
 
 def draft_uninvite_unit(*, actor: Any, version: FrameworkVersion, unit: Unit) -> None:
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
+    """Withdraw a unit's invitation (its comments already sent stay)."""
     with transaction.atomic():
-        deleted, _ = DraftInvitation.objects.filter(framework=version, unit=unit).delete()
+        locked = _lock_draft(actor, version)
+        deleted, _ = DraftInvitation.objects.filter(framework=locked, unit=unit).delete()
         if deleted:
             audit_record(
                 actor=actor,
-                action="framework.uninvite",
-                obj=version,
+                action=FRAMEWORK_UNINVITE,
+                obj=locked,
                 changes={"units": [unit.code, None]},
-                scope_unit_id=version.organiser_id,
+                scope_unit_id=locked.organiser_id,
             )
 
 
@@ -663,17 +686,16 @@ def draft_comments_set_open(
     *, actor: Any, version: FrameworkVersion, is_open: bool, expected_version: int | None = None
 ) -> FrameworkVersion:
     """Open or close a draft for comments."""
-    ensure_can_manage_framework(actor, version)
-    _ensure_draft(version)
     with transaction.atomic():
-        locked = _locked(version, expected_version)
-        _ensure_draft(locked)
+        locked = _lock_draft(actor, version, expected_version)
         if locked.comments_open == is_open:
             return locked
-        _bump(locked, comments_open=is_open)
+        save_versioned(
+            locked, {"comments_open": is_open}, conflict_message=_conflict_message(version)
+        )
         audit_record(
             actor=actor,
-            action="framework.comments_open" if is_open else "framework.comments_close",
+            action=COMMENTS_OPEN_ACTIONS[is_open],
             obj=locked,
             changes={"comments_open": [not is_open, is_open]},
             scope_unit_id=locked.organiser_id,
@@ -684,22 +706,27 @@ def draft_comments_set_open(
 def draft_comment_add(
     *, actor: Any, version: FrameworkVersion, unit: Unit, node_code: str, text: str
 ) -> DraftComment:
-    """A unit's comment on one node of a draft (``node_code`` empty: on the whole draft)."""
-    ensure_can_comment_on_draft(actor, version, unit)
-    _ensure_draft(version)
+    """A unit's comment on one node of a draft (``node_code`` empty: on the whole draft).
+
+    Checked on the draft as stored: still a draft, open for comments, the unit invited."""
+
+    def may_comment(person: Any, row: FrameworkVersion) -> None:
+        ensure_can_comment_on_draft(person, row, unit)  # a draft, open, the unit invited
+
     body = unicodedata.normalize("NFC", text or "").strip()
-    if not body:
-        raise ServiceError({"text": "Hãy ghi nội dung góp ý."})
     code = (node_code or "").strip()
-    if code and not CriterionNode.objects.filter(framework=version, code=code).exists():
-        raise ServiceError(f"Dự thảo không có tiêu chí mã {code}.")
     with transaction.atomic():
+        locked = lock(FrameworkVersion, version.pk, actor=actor, check=may_comment)
+        if not body:
+            raise ServiceError({"text": "Hãy ghi nội dung góp ý."})
+        if code and not CriterionNode.objects.filter(framework=locked, code=code).exists():
+            raise ServiceError(f"Dự thảo không có tiêu chí mã {code}.")
         comment = DraftComment.objects.create(
-            framework=version, node_code=code, unit=unit, author=actor, text=body
+            framework=locked, node_code=code, unit=unit, author=actor, text=body
         )
         audit_record(
             actor=actor,
-            action="framework.comment",
+            action=FRAMEWORK_COMMENT,
             obj=comment,
             changes={"node": [None, code], "text": [None, body[:200]]},
             scope_unit_id=unit.pk,
@@ -711,11 +738,16 @@ def draft_comment_handle(
     *, actor: Any, comment: DraftComment, is_handled: bool, response: str = ""
 ) -> DraftComment:
     """The organiser marks a comment handled (or not yet) with its response."""
-    version = comment.framework
-    ensure_can_manage_framework(actor, version)
     answer = unicodedata.normalize("NFC", response or "").strip()
     with transaction.atomic():
-        locked = DraftComment.objects.select_for_update().get(pk=comment.pk)
+        locked: DraftComment = lock(
+            DraftComment,
+            comment.pk,
+            actor=actor,
+            check=lambda person, row: ensure_can_manage_framework(person, row.framework),
+            missing_message="Góp ý này không còn tồn tại; hãy tải lại trang.",
+        )
+        version = locked.framework
         before = [locked.is_handled, locked.response]
         if before == [is_handled, answer]:
             return locked
@@ -726,7 +758,7 @@ def draft_comment_handle(
         locked.save(update_fields=["is_handled", "response", "handled_at", "handled_by"])
         audit_record(
             actor=actor,
-            action="framework.comment_handle",
+            action=FRAMEWORK_COMMENT_HANDLE,
             obj=locked,
             changes={"is_handled": [before[0], is_handled], "response": [before[1], answer]},
             scope_unit_id=version.organiser_id,

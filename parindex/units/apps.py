@@ -5,3 +5,6 @@ class UnitsConfig(AppConfig):
     name = "parindex.units"
     label = "units"
     verbose_name = "Đơn vị"
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401

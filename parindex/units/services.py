@@ -1,9 +1,10 @@
 """Every change to units goes through these functions (views, the API and commands call them).
 
-Each one opens a transaction, checks permission (``permissions``), validates, writes, and
-records the change in the audit trail. Edits use optimistic locking on ``Unit.version``: the
-row is updated only ``WHERE version = <the version the user loaded>`` and a zero row count
-means someone else saved first (SQLite ignores ``select_for_update``).
+Each one is one transaction: it locks the row and checks permission on the row as stored
+(``parindex.core.actions.lock`` with ``permissions``), validates, writes with optimistic locking
+on ``Unit.version`` (``save_versioned``: ``UPDATE … WHERE version = <the version the user
+loaded>``; a zero row count means someone else saved first) and records the change in the audit
+trail with an action declared in ``audit_actions``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from typing import IO, Any, Final
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from parindex.core.actions import lock, save_versioned
 from parindex.core.audit import audit_record
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
 from parindex.core.text import fold, nfc
 
 from . import xlsx
+from .audit_actions import (
+    IMPORT_ROW_ACTIONS,
+    UNIT_CREATE,
+    UNIT_IMPORT,
+    UNIT_SET_SUCCESSORS,
+    UNIT_UPDATE,
+)
 from .importing import CREATE, UPDATE, ImportPreview, plan_import
 from .models import Unit
 from .permissions import (
@@ -52,12 +60,41 @@ UNSET: Final = _Unset()
 _SCALAR_FIELDS = ("name", "short_name", "kind", "valid_from", "valid_to", "address")
 
 
-def _conflict(unit: Unit) -> ConflictError:
-    return ConflictError(
+def _conflict_message(unit: Unit) -> str:
+    return (
         f"Đơn vị “{unit.name}” vừa được người khác cập nhật sau khi bạn mở trang. "
-        "Hãy tải lại trang để xem nội dung mới nhất rồi sửa lại.",
-        code="conflict",
+        "Hãy tải lại trang để xem nội dung mới nhất rồi sửa lại."
     )
+
+
+def _lock(actor: Any, unit: Unit, expected_version: int | None) -> Unit:
+    """The stored row, locked, after the permission check on it and the version check."""
+    return lock(
+        Unit,
+        unit.pk,
+        actor=actor,
+        check=ensure_can_change_unit,
+        expected_version=expected_version,
+        conflict_message=_conflict_message(unit),
+        missing_message=f"Đơn vị “{unit.name}” không còn trong hệ thống; hãy tải lại trang.",
+    )
+
+
+def _save(row: Unit, fields: dict[str, Any]) -> None:
+    """``save_versioned`` with the folded name kept in step (``update`` skips ``save()``)."""
+    values = dict(fields)
+    if "name" in values:
+        values["name_folded"] = fold(values["name"])
+    save_versioned(row, values, conflict_message=_conflict_message(row))
+
+
+def _copy_back(unit: Unit, row: Unit) -> None:
+    """The caller's instance gets what was stored (fields, version, time)."""
+    if unit is row:
+        return
+    for field in Unit._meta.concrete_fields:
+        if not field.primary_key:  # a changed foreign key id drops the cached object
+            setattr(unit, field.attname, getattr(row, field.attname))
 
 
 def _audit_value(value: Any) -> Any:
@@ -117,8 +154,10 @@ def unit_create(
     valid_to: date | None = None,
     address: str = "",
     is_organiser: bool = False,
+    successors: Iterable[Unit] = (),
 ) -> Unit:
-    """Add a unit to ``organiser``'s registry (no organiser: admin only)."""
+    """Add a unit to ``organiser``'s registry (no organiser: admin only), with the units that
+    took it over when given — all in one transaction."""
     with transaction.atomic():
         ensure_can_create_unit(actor, organiser)
         if is_organiser:
@@ -171,34 +210,81 @@ def unit_create(
         }
         audit_record(
             actor=actor,
-            action="unit.create",
+            action=UNIT_CREATE,
             obj=unit,
             changes={k: [None, _audit_value(v)] for k, v in values.items() if v not in ("", None)},
             scope_unit_id=unit.pk,
         )
+        targets = list(successors)
+        if targets:
+            row = _lock(actor, unit, None)
+            _change_successors(actor, row, targets)
+            _copy_back(unit, row)
         return unit
 
 
-def _write(unit: Unit, *, version: int, fields: dict[str, Any]) -> None:
-    """``UPDATE unit SET ..., version = version + 1 WHERE id = ? AND version = ?``."""
-    values = dict(fields)
-    if "name" in values:
-        values["name_folded"] = fold(values["name"])
-    count = Unit.objects.filter(pk=unit.pk, version=version).update(
-        **values, version=version + 1, updated_at=timezone.now()
+def _given(**fields: Any) -> dict[str, Any]:
+    given = {k: v for k, v in fields.items() if not isinstance(v, _Unset)}
+    for key in ("name", "short_name", "address"):
+        if key in given:
+            given[key] = nfc(given[key])
+    return given
+
+
+def _change_fields(actor: Any, row: Unit, given: dict[str, Any]) -> None:
+    """Validate and write the given fields on the locked ``row``; audit what changed."""
+    new = {
+        key: given.get(key, getattr(row, key))
+        for key in (*_SCALAR_FIELDS, "parent", "organiser", "is_organiser")
+    }
+    if new["organiser"] != row.organiser:
+        ensure_can_create_unit(actor, new["organiser"])
+    if new["is_organiser"] != row.is_organiser:
+        ensure_can_mark_organiser(actor)
+    _validate(
+        unit=row,
+        name=new["name"],
+        short_name=new["short_name"],
+        kind=new["kind"],
+        parent=new["parent"],
+        organiser=new["organiser"],
+        valid_from=new["valid_from"],
+        valid_to=new["valid_to"],
+        address=new["address"],
     )
-    if count != 1:
-        raise _conflict(unit)
-    for key, value in fields.items():
-        setattr(unit, key, value)
-    unit.version = version + 1
+    changed = {k: v for k, v in new.items() if getattr(row, k) != v}
+    if not changed:
+        return
+    changes = {k: [_audit_value(getattr(row, k)), _audit_value(v)] for k, v in changed.items()}
+    _save(row, changed)
+    audit_record(actor=actor, action=UNIT_UPDATE, obj=row, changes=changes, scope_unit_id=row.pk)
+
+
+def _change_successors(actor: Any, row: Unit, successors: Iterable[Unit]) -> None:
+    """Set the successors of the locked ``row`` (a version step and an audit entry if changed)."""
+    targets = {s.pk: s for s in successors}
+    if row.pk in targets:
+        raise ServiceError({"successors": "Một đơn vị không thể kế thừa chính nó."})
+    before = sorted(row.successors.values_list("code", flat=True))
+    after = sorted(s.code for s in targets.values())
+    if before == after:
+        return
+    _save(row, {})
+    row.successors.set(list(targets.values()))
+    audit_record(
+        actor=actor,
+        action=UNIT_SET_SUCCESSORS,
+        obj=row,
+        changes={"successors": [before, after]},
+        scope_unit_id=row.pk,
+    )
 
 
 def unit_update(
     *,
     actor: Any,
     unit: Unit,
-    version: int,
+    expected_version: int,
     name: str | _Unset = UNSET,
     short_name: str | _Unset = UNSET,
     kind: str | _Unset = UNSET,
@@ -209,56 +295,23 @@ def unit_update(
     organiser: Unit | _Unset | None = UNSET,
     is_organiser: bool | _Unset = UNSET,
 ) -> Unit:
-    """Change the given fields; ``version`` is the one the user loaded (else ConflictError)."""
+    """Change the given fields; ``expected_version`` is the one the user loaded (else
+    ``ConflictError`` carrying both versions). ``unit`` gets the stored values back."""
     with transaction.atomic():
-        ensure_can_change_unit(actor, unit)
-        given: dict[str, Any] = {
-            k: v
-            for k, v in {
-                "name": name,
-                "short_name": short_name,
-                "kind": kind,
-                "parent": parent,
-                "valid_from": valid_from,
-                "valid_to": valid_to,
-                "address": address,
-                "organiser": organiser,
-                "is_organiser": is_organiser,
-            }.items()
-            if not isinstance(v, _Unset)
-        }
-        for key in ("name", "short_name", "address"):
-            if key in given:
-                given[key] = nfc(given[key])
-        new = {
-            key: given.get(key, getattr(unit, key))
-            for key in (*_SCALAR_FIELDS, "parent", "organiser", "is_organiser")
-        }
-        if new["organiser"] != unit.organiser:
-            ensure_can_create_unit(actor, new["organiser"])
-        if new["is_organiser"] != unit.is_organiser:
-            ensure_can_mark_organiser(actor)
-        _validate(
-            unit=unit,
-            name=new["name"],
-            short_name=new["short_name"],
-            kind=new["kind"],
-            parent=new["parent"],
-            organiser=new["organiser"],
-            valid_from=new["valid_from"],
-            valid_to=new["valid_to"],
-            address=new["address"],
+        row = _lock(actor, unit, expected_version)
+        given = _given(
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            parent=parent,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            address=address,
+            organiser=organiser,
+            is_organiser=is_organiser,
         )
-        changed = {k: v for k, v in new.items() if getattr(unit, k) != v}
-        if not changed:
-            if not Unit.objects.filter(pk=unit.pk, version=version).exists():
-                raise _conflict(unit)
-            return unit
-        changes = {k: [_audit_value(getattr(unit, k)), _audit_value(v)] for k, v in changed.items()}
-        _write(unit, version=version, fields=changed)
-        audit_record(
-            actor=actor, action="unit.update", obj=unit, changes=changes, scope_unit_id=unit.pk
-        )
+        _change_fields(actor, row, given)
+        _copy_back(unit, row)
         return unit
 
 
@@ -267,38 +320,53 @@ def unit_set_successors(
     actor: Any,
     unit: Unit,
     successors: Iterable[Unit],
-    version: int | None = None,
+    expected_version: int | None = None,
 ) -> Unit:
     """Record the units that took over ``unit`` (a merger: several old units -> one new one).
 
-    With ``version``, the change is refused if the unit changed since the user loaded it.
+    With ``expected_version``, the change is refused if the unit changed since the user
+    loaded it.
     """
     with transaction.atomic():
-        ensure_can_change_unit(actor, unit)
-        targets = {s.pk: s for s in successors}
-        if unit.pk in targets:
-            raise ServiceError({"successors": "Một đơn vị không thể kế thừa chính nó."})
-        before = sorted(unit.successors.values_list("code", flat=True))
-        after = sorted(s.code for s in targets.values())
-        if before == after:
-            if (
-                version is not None
-                and not Unit.objects.filter(pk=unit.pk, version=version).exists()
-            ):
-                raise _conflict(unit)
-            return unit
-        current = version
-        if current is None:
-            current = Unit.objects.filter(pk=unit.pk).values_list("version", flat=True).get()
-        _write(unit, version=current, fields={})
-        unit.successors.set(list(targets.values()))
-        audit_record(
-            actor=actor,
-            action="unit.set_successors",
-            obj=unit,
-            changes={"successors": [before, after]},
-            scope_unit_id=unit.pk,
+        row = _lock(actor, unit, expected_version)
+        _change_successors(actor, row, successors)
+        _copy_back(unit, row)
+        return unit
+
+
+def unit_edit(
+    *,
+    actor: Any,
+    unit: Unit,
+    expected_version: int,
+    successors: Iterable[Unit],
+    name: str | _Unset = UNSET,
+    short_name: str | _Unset = UNSET,
+    kind: str | _Unset = UNSET,
+    parent: Unit | _Unset | None = UNSET,
+    valid_from: date | _Unset | None = UNSET,
+    valid_to: date | _Unset | None = UNSET,
+    address: str | _Unset = UNSET,
+    organiser: Unit | _Unset | None = UNSET,
+    is_organiser: bool | _Unset = UNSET,
+) -> Unit:
+    """The edit page's save: the fields and the successors together, or nothing."""
+    with transaction.atomic():
+        row = _lock(actor, unit, expected_version)
+        given = _given(
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            parent=parent,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            address=address,
+            organiser=organiser,
+            is_organiser=is_organiser,
         )
+        _change_fields(actor, row, given)
+        _change_successors(actor, row, successors)
+        _copy_back(unit, row)
         return unit
 
 
@@ -367,7 +435,7 @@ def unit_import_apply(*, actor: Any, organiser: Unit | None, file: FileLike) -> 
             if "parent" in row.changes:
                 fields["parent"] = by_code[row.parent_code] if row.parent_code else None
             if row.action == UPDATE:
-                _write(unit, version=unit.version, fields=fields)
+                _save(unit, fields)
             elif fields:
                 Unit.objects.filter(pk=unit.pk).update(**fields)
                 unit.parent = fields["parent"]
@@ -375,7 +443,7 @@ def unit_import_apply(*, actor: Any, organiser: Unit | None, file: FileLike) -> 
                 unit.successors.set([by_code[c] for c in row.successor_codes])
             audit_record(
                 actor=actor,
-                action=f"unit.import.{row.action}",
+                action=IMPORT_ROW_ACTIONS[row.action],
                 obj=unit,
                 changes={
                     k: [_audit_value(o), _audit_value(n)] for k, (o, n) in row.changes.items()
@@ -385,7 +453,7 @@ def unit_import_apply(*, actor: Any, organiser: Unit | None, file: FileLike) -> 
         if organiser is not None:
             audit_record(
                 actor=actor,
-                action="unit.import",
+                action=UNIT_IMPORT,
                 obj=organiser,
                 changes={
                     "file": [None, preview.filename],

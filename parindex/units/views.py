@@ -5,19 +5,13 @@ Every page reads through ``permissions``/``selectors`` and writes through ``serv
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parindex.core.errors import ConflictError, ServiceError
 from parindex.exchange import mime
 
-from . import services
+from . import services, staging
 from .forms import ImportUploadForm, UnitFilterForm, UnitForm
 from .importing import ImportPreview
 from .models import Unit
@@ -46,9 +40,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
-IMPORT_DIR = "tmp/unit-imports"
-IMPORT_SALT = "parindex.units.import"
-IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -167,24 +158,20 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                unit = services.unit_create(
-                    actor=request.user,
-                    code=data["code"],
-                    name=data["name"],
-                    kind=data["kind"],
-                    organiser=data.get("organiser"),
-                    short_name=data["short_name"],
-                    parent=data["parent"],
-                    valid_from=data["valid_from"],
-                    valid_to=data["valid_to"],
-                    address=data["address"],
-                    is_organiser=bool(data.get("is_organiser")),
-                )
-                if data["successors"]:
-                    services.unit_set_successors(
-                        actor=request.user, unit=unit, successors=data["successors"]
-                    )
+            unit = services.unit_create(
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                organiser=data.get("organiser"),
+                short_name=data["short_name"],
+                parent=data["parent"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                address=data["address"],
+                is_organiser=bool(data.get("is_organiser")),
+                successors=data["successors"] or (),
+            )
         except ServiceError as exc:
             _add_service_error(form, exc)
         else:
@@ -220,16 +207,13 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             if key in form.fields
         }
         try:
-            with transaction.atomic():
-                services.unit_update(
-                    actor=request.user, unit=unit, version=data["version"], **changes
-                )
-                services.unit_set_successors(
-                    actor=request.user,
-                    unit=unit,
-                    successors=data["successors"],
-                    version=unit.version,
-                )
+            services.unit_edit(
+                actor=request.user,
+                unit=unit,
+                expected_version=data["version"],
+                successors=data["successors"],
+                **changes,
+            )
         except ConflictError as exc:
             form.add_error(None, exc.messages)
             status = 409
@@ -244,19 +228,6 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # Import ---------------------------------------------------------------------------------------
-
-
-def _remove_stale_uploads() -> None:
-    """Best effort: drop previews nobody confirmed within a day."""
-    cutoff = timezone.now() - timedelta(days=1)
-    try:
-        _dirs, files = default_storage.listdir(IMPORT_DIR)
-        for name in files:
-            path = f"{IMPORT_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError):
-        pass
 
 
 PREVIEW_ROWS = 1000
@@ -285,22 +256,14 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organiser: Unit | None = form.cleaned_data.get("organiser")
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        preview = services.unit_import_preview(
-            actor=request.user, organiser=organiser, file=ContentFile(data, name=upload.name)
-        )
+        preview = services.unit_import_preview(actor=request.user, organiser=organiser, file=upload)
         token = ""
         if preview.is_valid:
-            _remove_stale_uploads()
-            path = default_storage.save(f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
-            token = signing.dumps(
-                {
-                    "path": path,
-                    "user": request.user.pk,
-                    "organiser": organiser.pk if organiser else None,
-                    "name": upload.name,
-                },
-                salt=IMPORT_SALT,
+            token = staging.stage_import(
+                upload,
+                user_id=request.user.pk,
+                organiser_id=organiser.pk if organiser else None,
+                name=upload.name,
             )
         context = {"form": form, **_preview_context(preview, token)}
         return render(request, "units/import.html", context)
@@ -311,43 +274,33 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        ticket = signing.loads(
-            request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
-        )
-    except signing.SignatureExpired:
+        staged = staging.open_ticket(request.POST.get("token", ""))
+    except staging.TicketExpired:
         messages.error(request, "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại.")
         return redirect("units:import")
-    except signing.BadSignature:
+    except staging.TicketInvalid:
         messages.error(request, "Yêu cầu nhập không hợp lệ. Hãy tải tệp lên lại.")
         return redirect("units:import")
-    if ticket.get("user") != request.user.pk:
+    if staged.user_id != request.user.pk:
         raise PermissionDenied("Bản xem trước này không phải của bạn.")
     organiser = None
-    if ticket.get("organiser") is not None:
-        organiser = Unit.objects.filter(pk=ticket["organiser"]).first()
+    if staged.organiser_id is not None:
+        organiser = Unit.objects.filter(pk=staged.organiser_id).first()
         if organiser is None:
             raise Http404("Không tìm thấy cơ quan tổ chức đánh giá")
-    path = str(ticket["path"])
-    if not default_storage.exists(path):
+    file = staged.read_file()
+    if file is None:
         messages.error(request, "Tệp đã được nhập hoặc đã bị xóa. Hãy tải tệp lên lại.")
         return redirect("units:import")
-    with default_storage.open(path, "rb") as handle:
-        data = handle.read()
     try:
-        result = services.unit_import_apply(
-            actor=request.user,
-            organiser=organiser,
-            file=ContentFile(data, name=str(ticket.get("name", ""))),
-        )
+        result = services.unit_import_apply(actor=request.user, organiser=organiser, file=file)
     except ServiceError:
         # The database changed since the preview: show the file again with its new problems.
-        preview = services.unit_import_preview(
-            actor=request.user, organiser=organiser, file=ContentFile(data, name=ticket["name"])
-        )
+        preview = services.unit_import_preview(actor=request.user, organiser=organiser, file=file)
         form = ImportUploadForm(user=request.user)
-        default_storage.delete(path)
+        staged.discard()
         return render(request, "units/import.html", {"form": form, **_preview_context(preview)})
-    default_storage.delete(path)
+    staged.discard()
     messages.success(
         request,
         f"Đã nhập tệp {result.filename}: {result.created} đơn vị thêm mới, "

@@ -348,3 +348,22 @@ def test_confirm_rechecks_rows_changed_since_the_preview(
         response.content.decode()
     )
     assert counts() == before
+
+
+def test_a_row_failing_while_written_leaves_no_account(
+    province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All rows or none: row 3's username is taken between the check and the write (another
+    manager saved it meanwhile); row 2, already written, is rolled back with it."""
+    UserFactory(username="hung.kyanh", full_name="Người khác")
+    monkeypatch.setattr("parindex.accounts.bulk._existing_lower", lambda names: set())
+    before = counts()
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(BulkImportError) as caught:
+        services.accounts_bulk_create(actor=province["organiser"], rows=rows_from_xlsx(xlsx(GOOD)))
+    assert counts() == before
+    assert AuditEntry.objects.count() == audit_before
+    assert not User.objects.filter(username="anh.sonlinh").exists()
+    [error] = caught.value.row_errors
+    assert (error.row, error.column) == (3, "Tên đăng nhập")
+    assert "hung.kyanh" in error.message and "không tài khoản nào được tạo" in error.message

@@ -392,3 +392,54 @@ def test_unit_required_by_the_database_except_for_admin(db: Any) -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, unit=None, role=Role.OFFICER)
+
+
+# --- the action layer -------------------------------------------------------------------------
+
+
+def test_every_accounts_audit_name_is_declared(province: Province) -> None:
+    from parindex.core.audit import REGISTRY
+
+    organiser = province["organiser"]
+    account = services.user_create(
+        actor=organiser, full_name="Lê Văn Mới", unit=province.son_linh, role=Role.OFFICER
+    )
+    user = account.user
+    services.user_update(actor=organiser, user=user, position="Chuyên viên")
+    services.password_reset_by_manager(actor=organiser, user=user)
+    services.user_password_change(user=user, password="mat-khau-Moi-2025")
+    services.user_deactivate(actor=organiser, user=user)
+    services.user_reactivate(actor=organiser, user=user)
+    services.membership_revoke(actor=organiser, membership=account.membership)
+    names = set(AuditEntry.objects.values_list("action", flat=True))
+    assert names == {
+        "user.create",
+        "user.update",
+        "user.password_reset",
+        "user.password_change",
+        "user.deactivate",
+        "user.reactivate",
+        "membership.grant",
+        "membership.revoke",
+    }
+    assert all(name in REGISTRY for name in names)
+
+
+def test_permission_is_checked_on_the_stored_account(province: Province) -> None:
+    """The caller's copy says the person is in the organiser's unit; the stored one moved away."""
+    from parindex.accounts.permissions import can_manage_user
+
+    lan = province["officer"]
+    assert can_manage_user(province["organiser"], lan)  # the caller's copy caches its roles
+    lan.memberships.update(unit=province.foreign)
+    with pytest.raises(PermissionDenied):
+        services.user_deactivate(actor=province["organiser"], user=lan)
+    lan.refresh_from_db()
+    assert lan.is_active
+
+
+def test_a_removed_account_is_named_not_a_crash(province: Province) -> None:
+    ghost = User(pk=987654, username="ghost")
+    with pytest.raises(ServiceError) as caught:
+        services.user_deactivate(actor=province["admin"], user=ghost)
+    assert "không còn trong hệ thống" in caught.value.messages[0]

@@ -147,7 +147,7 @@ def test_detail_grant_and_revoke(province: Province, organiser_client: Client) -
     granted.refresh_from_db()
     assert not granted.is_active
     history = organiser_client.get(url).context["history"]
-    assert {e.action for e in history} >= {"membership.grant", "membership.revoke"}
+    assert {line.entry.action for line in history} >= {"membership.grant", "membership.revoke"}
 
 
 def test_detail_of_a_person_managed_elsewhere_is_read_only(
@@ -208,3 +208,36 @@ def test_sealed_values_round_trip_and_expire(settings: Any) -> None:
         unseal(token[:-2] + "xx", purpose="p", max_age=timedelta(minutes=1))
     with pytest.raises(SealError):
         unseal(token, purpose="p", max_age=timedelta(seconds=-1))
+
+
+def test_person_history_shows_labels_subjects_and_changes_never_raw_names(
+    province: Province, organiser_client: Client
+) -> None:
+    from parindex.accounts import services
+    from parindex.core.models import AuditEntry
+
+    lan = province["officer"]
+    organiser = province["organiser"]
+    services.user_update(actor=organiser, user=lan, position="Công chức văn phòng")
+    services.membership_grant(actor=organiser, user=lan, unit=province.ky_anh, role=Role.OBSERVER)
+    services.user_deactivate(actor=organiser, user=lan)
+    AuditEntry.objects.create(  # a stored name nobody declares, with a file hash
+        action="user.legacy_thing",
+        object_type="accounts.user",
+        object_id=str(lan.pk),
+        object_repr="Nguyễn Thị Lan",
+        changes={"note": ["a", "b"], "sha256": [None, "ab" * 32]},
+    )
+    response = organiser_client.get(reverse("accounts:user_detail", args=[lan.pk]))
+    page = response.content.decode()
+    labels = [line.label for line in response.context["history"]]
+    assert {"Sửa thông tin tài khoản", "Giao vai trò", "Khóa tài khoản", "Thay đổi khác"} <= set(
+        labels
+    )
+    assert "Chức vụ: — → <strong>Công chức văn phòng</strong>" in page
+    assert "Vai trò: — → <strong>Người theo dõi (chỉ xem)</strong>" in page
+    assert "Đang hoạt động: có → <strong>không</strong>" in page
+    assert "Nguyễn Thị Lan (t.officer)" in page  # the subject: name and username
+    for raw in ("user.update", "membership.grant", "user.deactivate", "user.legacy_thing"):
+        assert raw not in page
+    assert "ab" * 32 not in page

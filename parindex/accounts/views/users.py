@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from parindex.core.audit import audit_lines
 from parindex.core.models import AuditEntry
 from parindex.core.text import sort_key
 
@@ -31,16 +32,7 @@ from ..permissions import (
 from .common import attach_error, manager_required
 
 PAGE_SIZE = 50
-ACTION_LABELS = {
-    "user.create": "Tạo tài khoản",
-    "user.update": "Sửa thông tin",
-    "user.deactivate": "Khóa tài khoản",
-    "user.reactivate": "Mở lại tài khoản",
-    "user.password_reset": "Cấp mật khẩu tạm",
-    "user.password_change": "Tự đổi mật khẩu",
-    "membership.grant": "Giao vai trò",
-    "membership.revoke": "Thu hồi vai trò",
-}
+HISTORY_SIZE = 30
 
 
 def _order_key(full_name: str, username: str) -> tuple[Any, ...]:
@@ -80,14 +72,12 @@ def _detail_context(request: HttpRequest, person: User, grant_form: Any = None) 
     manageable = can_manage_user(request.user, person)
     for m in memberships:
         m.can_revoke = manageable and m.is_active and can_revoke_membership(request.user, m)
-    history = list(
-        AuditEntry.objects.filter(
-            Q(object_type="accounts.user", object_id=str(person.pk))
-            | Q(object_type="accounts.membership", object_id__in=[str(m.pk) for m in memberships])
-        ).select_related("actor")[:30]
-    )
-    for entry in history:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    entries = AuditEntry.objects.filter(
+        Q(object_type="accounts.user", object_id=str(person.pk))
+        | Q(object_type="accounts.membership", object_id__in=[str(m.pk) for m in memberships])
+    ).select_related("actor")[:HISTORY_SIZE]
+    # Labels, subjects and "field: old → new" in Vietnamese; never a raw action name or hash.
+    history = audit_lines(entries)
     may_grant = manageable and can_grant_roles_to(request.user, person)
     if may_grant and grant_form is None:
         grant_form = MembershipGrantForm(actor=request.user)

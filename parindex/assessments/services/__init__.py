@@ -7,41 +7,69 @@ edited, and records an audit entry.
 
 from __future__ import annotations
 
-from .assignments import assignment_set, assignment_suggest, unit_people
+from ._common import edit_answer, last_submitted_at, phase_rules
+from .assignments import (
+    AssignmentRow,
+    assignment_set,
+    assignment_suggest,
+    assignments_save,
+    unit_people,
+)
 from .entries import (
+    EntryChange,
     EntryConflict,
     SaveResult,
     assessment_get_or_create,
+    assessment_start,
+    entries_import,
     entry_save,
     recompute_totals,
 )
 from .workflow import (
+    OWN_PAGE,
     Check,
     assessment_act,
     assessment_mark_ready,
+    assessment_options,
     assessment_reopen,
     assessment_return,
     assessment_submit,
+    assessment_verdict,
     assessment_withdraw,
+    blocking_checks,
     build_snapshot,
+    may_submit_now,
     submission_checks,
 )
 
 __all__ = [
+    "OWN_PAGE",
+    "AssignmentRow",
     "Check",
+    "EntryChange",
     "EntryConflict",
     "SaveResult",
     "assessment_act",
     "assessment_get_or_create",
     "assessment_mark_ready",
+    "assessment_options",
     "assessment_reopen",
     "assessment_return",
+    "assessment_start",
     "assessment_submit",
+    "assessment_verdict",
     "assessment_withdraw",
     "assignment_set",
     "assignment_suggest",
+    "assignments_save",
+    "blocking_checks",
     "build_snapshot",
+    "edit_answer",
+    "entries_import",
     "entry_save",
+    "last_submitted_at",
+    "may_submit_now",
+    "phase_rules",
     "recompute_totals",
     "submission_checks",
     "unit_people",

@@ -1,9 +1,7 @@
-"""Helpers the assessment services share: phase answers, optional neighbours, text, audit."""
+"""Helpers the assessment services share: phase answers, text, audit bursts."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +9,7 @@ from django.db.models import Max
 
 from parindex.campaigns import rules
 from parindex.campaigns.selectors import PhaseRules, phase_rules_for
-from parindex.core.audit import audit_record
+from parindex.core.audit import AuditAction, audit_record
 from parindex.core.models import AuditEntry
 from parindex.core.text import nfc
 
@@ -25,18 +23,6 @@ def clean_text(value: str | None) -> str:
 
 def actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
-
-
-def optional_callable(module: str, name: str) -> Callable[..., Any] | None:
-    """``module.name`` when that module exists (another app may not be installed yet)."""
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    attr = getattr(found, name, None)
-    return attr if callable(attr) else None
 
 
 def phase_rules(assessment: Assessment, now: datetime | None = None) -> PhaseRules:
@@ -87,11 +73,12 @@ def submit_answer(
 def audit_burst(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     obj: Any,
     changes: dict[str, Any],
     scope_unit_id: int | None,
     key: str,
+    subject: str | None = None,
 ) -> AuditEntry:
     """An audit entry merged with the same person's previous one on ``key`` within the merge
     window, unless someone else changed the object in between (then a new entry starts)."""
@@ -111,4 +98,5 @@ def audit_burst(
         changes=changes,
         scope_unit_id=scope_unit_id,
         merge_key=f"{key}@{last_other or 0}",
+        subject=subject,
     )

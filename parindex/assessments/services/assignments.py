@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,14 +13,17 @@ from django.db.models import Q
 
 from parindex.accounts.models import Membership, User
 from parindex.accounts.roles import Role
+from parindex.campaigns.models import AssessedUnit
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import fold
 from parindex.scoring import Framework
 
+from ..audit_actions import ASSIGN
 from ..engine import engine_framework
 from ..models import Assessment, Assignment
 from ..permissions import ensure_can_assign, forget_assigned
+from .entries import assessment_to_write, lock_assessment
 
 ASSIGNABLE_ROLES = (Role.HEAD, Role.FOCAL, Role.OFFICER)
 # Words every position shares: they say nothing about the section.
@@ -42,69 +47,118 @@ def unit_people(assessment: Assessment) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One row of the assignment page: who scores ``node_code`` (None: nobody) and by when."""
+
+    node_code: str
+    assignee: User | None
+    due_on: date | None = None
+
+
+def _apply(
+    actor: Any,
+    assessment: Assessment,
+    framework: Framework,
+    people: set[int],
+    row: AssignmentRow,
+) -> tuple[Assignment | None, bool]:
+    """Give (or take back) one node, inside the caller's transaction: (assignment, changed)."""
+    code = (row.node_code or "").strip()
+    node = framework.by_code.get(code)
+    if node is None:
+        raise ServiceError(f"Bộ tiêu chí không có tiêu chí mã {code}.")
+    assignee, due_on = row.assignee, row.due_on if row.assignee is not None else None
+    if assignee is not None and assignee.pk not in people:
+        raise ServiceError(
+            f"{assignee.get_full_name()} không phải cán bộ, công chức của "
+            f"{assessment.assessed_unit.unit.name}."
+        )
+    current = (
+        Assignment.objects.select_for_update()
+        .filter(assessment=assessment, node_code=code)
+        .select_related("assignee")
+        .first()
+    )
+    old_who = current.assignee.get_full_name() if current else None
+    old_due = current.due_on if current else None
+    by = actor if getattr(actor, "pk", None) else None
+    result: Assignment | None
+    if assignee is None:
+        if current is None:
+            return None, False
+        current.delete()
+        result = None
+    elif current is None:
+        result = Assignment.objects.create(
+            assessment=assessment, node_code=code, assignee=assignee, due_on=due_on, assigned_by=by
+        )
+    else:
+        if current.assignee_id == assignee.pk and current.due_on == due_on:
+            return current, False
+        current.assignee = assignee
+        current.due_on = due_on
+        current.assigned_by = by
+        current.save(update_fields=["assignee", "due_on", "assigned_by"])
+        result = current
+    new_who = assignee.get_full_name() if assignee else None
+    changes: dict[str, Any] = {"node_code": [code, code]}
+    if old_who != new_who:
+        changes["assignee"] = [old_who, new_who]
+    if old_due != due_on:
+        changes["due_on"] = [old_due, due_on]
+    audit_record(
+        actor=actor,
+        action=ASSIGN,
+        obj=assessment,
+        changes=changes,
+        scope_unit_id=assessment.assessed_unit.unit_id,
+        subject=f"{code} {node.name}",
+    )
+    return result, True
+
+
+def assignments_save(
+    *,
+    actor: Any,
+    assessment: Assessment | None = None,
+    assessed_unit: AssessedUnit | None = None,
+    rows: Sequence[AssignmentRow | tuple[str, User | None, date | None]],
+) -> int:
+    """Save the assignment page: every row or none (one refused row undoes them all). Rows
+    that change nothing are skipped; the answer is how many changed. Given ``assessed_unit``
+    instead of ``assessment``, the first assignment starts the assessment (creator: ``actor``).
+    """
+    wanted = [r if isinstance(r, AssignmentRow) else AssignmentRow(*r) for r in rows]
+    with transaction.atomic():
+        assessment = assessment_to_write(actor, assessment, assessed_unit)
+        locked = lock_assessment(actor, assessment, ensure_can_assign)
+        framework = engine_framework(assessment.assessed_unit.framework)
+        people = {u.pk for u in unit_people(locked)}
+        changed = [_apply(actor, assessment, framework, people, row) for row in wanted]
+    for row in wanted:
+        if row.assignee is not None:
+            forget_assigned(row.assignee)
+    return sum(1 for _result, did in changed if did)
+
+
 def assignment_set(
     *,
     actor: Any,
-    assessment: Assessment,
+    assessment: Assessment | None = None,
+    assessed_unit: AssessedUnit | None = None,
     node_code: str,
     assignee: User | None,
     due_on: date | None = None,
 ) -> Assignment | None:
     """Give ``node_code`` (and every node below it) to ``assignee``; None takes it back."""
-    ensure_can_assign(actor, assessment)
-    framework = engine_framework(assessment.assessed_unit.framework)
-    code = (node_code or "").strip()
-    if code not in framework.by_code:
-        raise ServiceError(f"Bộ tiêu chí không có tiêu chí mã {code}.")
-    if assignee is not None and assignee.pk not in {u.pk for u in unit_people(assessment)}:
-        raise ServiceError(
-            f"{assignee.get_full_name()} không phải cán bộ, công chức của "
-            f"{assessment.assessed_unit.unit.name}."
-        )
     with transaction.atomic():
-        current = (
-            Assignment.objects.select_for_update()
-            .filter(assessment=assessment, node_code=code)
-            .select_related("assignee")
-            .first()
-        )
-        old_who = current.assignee.get_full_name() if current else None
-        old_due = current.due_on if current else None
-        new_who = assignee.get_full_name() if assignee else None
-        by = actor if getattr(actor, "pk", None) else None
-        result: Assignment | None
-        if assignee is None:
-            if current is None:
-                return None
-            current.delete()
-            result = None
-        elif current is None:
-            result = Assignment.objects.create(
-                assessment=assessment,
-                node_code=code,
-                assignee=assignee,
-                due_on=due_on,
-                assigned_by=by,
-            )
-        else:
-            if current.assignee_id == assignee.pk and current.due_on == due_on:
-                return current
-            current.assignee = assignee
-            current.due_on = due_on
-            current.assigned_by = by
-            current.save(update_fields=["assignee", "due_on", "assigned_by"])
-            result = current
-        changes: dict[str, Any] = {}
-        if old_who != new_who:
-            changes["assignee"] = [old_who, new_who]
-        if old_due != (due_on if assignee else None):
-            changes["due_on"] = [old_due, due_on if assignee else None]
-        audit_record(
-            actor=actor,
-            action="assessment.assign",
-            obj=assessment,
-            changes={"node_code": [code, code], **changes},
-            scope_unit_id=assessment.assessed_unit.unit_id,
+        assessment = assessment_to_write(actor, assessment, assessed_unit)
+        locked = lock_assessment(actor, assessment, ensure_can_assign)
+        framework = engine_framework(assessment.assessed_unit.framework)
+        people = {u.pk for u in unit_people(locked)}
+        result, _changed = _apply(
+            actor, assessment, framework, people, AssignmentRow(node_code, assignee, due_on)
         )
     if assignee is not None:
         forget_assigned(assignee)

@@ -1,29 +1,31 @@
-"""Opening an assessment and saving what is recorded for one criterion."""
+"""Starting an assessment and saving what is recorded for its criteria (one or many at once)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from parindex.accounts.permissions import ensure
 from parindex.campaigns.models import AssessedUnit
+from parindex.core.actions import lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ConflictError, ServiceError
 from parindex.scoring import ProblemsError, format_decimal, input_specs, score_unit
+from parindex.scoring.model import Node
 
+from ..audit_actions import ASSESSMENT_CREATE, ENTRY_SAVE
 from ..context import AssessmentContext, context_for, evaluations_of, self_entries, with_related
 from ..evaluation import Evaluation, clean_raw, evaluate
 from ..models import Assessment, Entry, Stage
 from ..permissions import (
+    can_start_assessment,
     ensure_can_edit_entry,
     ensure_can_view_assessment,
-    is_organiser_side,
-    unit_roles,
 )
 from ..workflow import EDITABLE, Status
 from ._common import (
@@ -39,13 +41,31 @@ CONFLICT_MESSAGE = (
     "Tiêu chí {code} vừa được {who} lưu lúc {at}; bản bạn đang sửa đã cũ. Hãy xem hai bản "
     "bên dưới rồi chọn giữ bản nào."
 )
+SENT_MESSAGE = "Hồ sơ đã gửi: cần rút lại (hoặc được trả lại) trước khi sửa."
+START_REFUSED = "Chỉ thủ trưởng hoặc đầu mối của đơn vị được bắt đầu tự đánh giá."
+MISSING_MESSAGE = "Hồ sơ tự đánh giá này không còn tồn tại; vui lòng tải lại trang."
 
 
 class EntryConflict(ConflictError):
-    """A stale save: carries what the user sent (``mine``) and the stored entry (``theirs``)."""
+    """A stale save: carries what the user sent (``mine``), the stored entry (``theirs``) and
+    both versions (``expected_version``: the one the form was built from, 0 for "not saved
+    yet"; ``current_version``: the one stored now, 0 when there is none)."""
 
-    def __init__(self, message: str, *, mine: dict[str, Any], theirs: Entry | None) -> None:
-        super().__init__(message, code="conflict")
+    def __init__(
+        self,
+        message: str,
+        *,
+        mine: dict[str, Any],
+        theirs: Entry | None,
+        expected_version: int | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            expected_version=expected_version,
+            current_version=current_version,
+            current=theirs,
+        )
         self.mine = mine
         self.theirs = theirs
 
@@ -57,28 +77,94 @@ class SaveResult:
     changed: bool
 
 
-def assessment_get_or_create(*, actor: Any, assessed_unit: AssessedUnit) -> Assessment:
-    """The assessment of an assessed unit, created (draft, empty) on first use."""
-    found = with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).first()
-    if found is not None:
-        ensure_can_view_assessment(actor, found)
-        return found
-    probe = Assessment(assessed_unit=assessed_unit)
-    if not (is_organiser_side(actor, probe) or unit_roles(actor, probe)):
-        raise PermissionDenied("Bạn không xem được hồ sơ tự đánh giá của đơn vị này.")
-    try:
-        with transaction.atomic():
-            created = Assessment.objects.create(assessed_unit=assessed_unit)
+@dataclass(frozen=True)
+class EntryChange:
+    """One criterion of a bulk save (an Excel import): what to record, on which version."""
+
+    node_code: str
+    raw_inputs: dict[str, Any]
+    justification: str = ""
+    not_applicable_reason: str = ""
+    expected_version: int = 0
+
+
+# --- Starting ----------------------------------------------------------------------------------
+
+
+def assessment_start(*, actor: Any, assessed_unit: AssessedUnit) -> Assessment:
+    """Start the self-assessment of an assessed unit: an empty draft whose creator (in the
+    audit trail) is ``actor``, the unit's head or focal officer. Starting one already started
+    returns it."""
+    with transaction.atomic():
+        found = with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).first()
+        if found is not None:
+            ensure_can_view_assessment(actor, found)
+            return found
+        ensure(can_start_assessment(actor, assessed_unit), START_REFUSED)
+        try:
+            with transaction.atomic():
+                created = Assessment.objects.create(assessed_unit=assessed_unit)
+        except IntegrityError:  # started meanwhile by someone else
+            pass
+        else:
             audit_record(
                 actor=actor,
-                action="assessment.create",
+                action=ASSESSMENT_CREATE,
                 obj=created,
                 changes={"status": [None, Status.DRAFT.value]},
                 scope_unit_id=assessed_unit.unit_id,
             )
-    except IntegrityError:
-        pass  # created meanwhile by someone else
-    return with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).get()
+        return with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).get()
+
+
+def assessment_get_or_create(*, actor: Any, assessed_unit: AssessedUnit) -> Assessment:
+    """The assessment of an assessed unit, started by ``actor`` when there is none yet (only
+    someone who may start it: a reader never creates anything)."""
+    found = with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).first()
+    if found is not None:
+        ensure_can_view_assessment(actor, found)
+        return found
+    return assessment_start(actor=actor, assessed_unit=assessed_unit)
+
+
+def assessment_to_write(
+    actor: Any, assessment: Assessment | None, assessed_unit: AssessedUnit | None
+) -> Assessment:
+    """The assessment written to: the given one, or the assessed unit's, started by the writer
+    on their first change. Called inside the writing service's transaction."""
+    if assessment is not None:
+        return assessment
+    if assessed_unit is None:
+        raise TypeError("assessment= or assessed_unit= is required")
+    return assessment_get_or_create(actor=actor, assessed_unit=assessed_unit)
+
+
+def lock_assessment(
+    actor: Any, assessment: Assessment, check: Callable[[Any, Assessment], Any]
+) -> Assessment:
+    """The assessment row FOR UPDATE, ``check(actor, stored row)`` passed. The stored row keeps
+    the caller's loaded unit, campaign and set (an assessment never changes its assessed unit),
+    so the check and the phase rules read no more rows and lock none of them."""
+
+    def on_stored(who: Any, row: Assessment) -> Any:
+        row.assessed_unit = assessment.assessed_unit
+        return check(who, row)
+
+    locked = lock(
+        Assessment, assessment.pk, actor=actor, check=on_stored, missing_message=MISSING_MESSAGE
+    )
+    assessment.status = locked.status
+    assessment.version = locked.version
+    return locked
+
+
+def _ensure_open(locked: Assessment) -> None:
+    """The stored status allows editing and the campaign's phase rules still do."""
+    if Status(locked.status) not in EDITABLE:
+        raise ServiceError(SENT_MESSAGE)
+    answer = edit_answer(locked, phase_rules(locked), last_submitted_at(locked))
+    if not answer:
+        raise ServiceError(answer.reason)
 
 
 def recompute_totals(ctx: AssessmentContext, entries: list[Entry] | None = None) -> None:
@@ -131,28 +217,164 @@ def _who(entry: Entry) -> str:
     return user.get_full_name() if user is not None else "người khác"
 
 
-def _fresh_entry(assessment: Assessment, code: str, stage: str) -> Entry | None:
+def _fresh_entry(assessment: Assessment, code: str) -> Entry | None:
     return (
-        Entry.objects.filter(assessment=assessment, node_code=code, stage=stage)
+        Entry.objects.filter(assessment=assessment, node_code=code, stage=Stage.SELF)
         .select_related("updated_by")
         .first()
     )
 
 
-def _conflict(mine: dict[str, Any], theirs: Entry | None, code: str) -> EntryConflict:
+def _conflict(
+    mine: dict[str, Any], theirs: Entry | None, code: str, expected_version: int
+) -> EntryConflict:
+    versions = {
+        "expected_version": expected_version,
+        "current_version": theirs.version if theirs is not None else 0,
+    }
     if theirs is None:
         return EntryConflict(
-            f"Tiêu chí {code} đã thay đổi; hãy tải lại trang.", mine=mine, theirs=None
+            f"Tiêu chí {code} đã thay đổi; hãy tải lại trang.", mine=mine, theirs=None, **versions
         )
     at = timezone.localtime(theirs.updated_at).strftime("%H:%M %d/%m/%Y")
     message = CONFLICT_MESSAGE.format(code=code, who=_who(theirs), at=at)
-    return EntryConflict(message, mine=mine, theirs=theirs)
+    return EntryConflict(message, mine=mine, theirs=theirs, **versions)
+
+
+def _node(ctx: AssessmentContext, node_code: str) -> Node:
+    code = (node_code or "").strip()
+    node = ctx.framework.by_code.get(code)
+    if node is None:
+        raise ServiceError(f"Bộ tiêu chí không có tiêu chí mã {code}.")
+    return node
+
+
+@dataclass
+class _Prepared:
+    """What one criterion will record, checked against the set (no row read)."""
+
+    node: Node
+    raw: dict[str, Any]
+    note: str
+    reason: str
+    evaluation: Evaluation
+
+    @property
+    def mine(self) -> dict[str, Any]:
+        return {
+            "raw_inputs": self.raw,
+            "justification": self.note,
+            "not_applicable_reason": self.reason,
+        }
+
+
+def _prepare(
+    ctx: AssessmentContext,
+    node: Node,
+    raw_inputs: dict[str, Any],
+    justification: str,
+    not_applicable_reason: str,
+) -> _Prepared:
+    code = node.code
+    excluded = ctx.excluded_reason(node)
+    if excluded is not None:
+        raise ServiceError(f"Tiêu chí {code}: {excluded}")
+    reason = clean_text(not_applicable_reason)
+    if reason and not node.may_not_apply:
+        raise ServiceError(f"Tiêu chí {code} không được khai báo không áp dụng.")
+    specs = input_specs(ctx.framework, code)
+    try:
+        raw = clean_raw(
+            specs, {k: clean_text(v) if isinstance(v, str) else v for k, v in raw_inputs.items()}
+        )
+    except KeyError as exc:
+        raise ServiceError(f"Tiêu chí {code} không có số liệu tên “{exc.args[0]}”.") from None
+    if not node.is_leaf and raw:
+        raise ServiceError(f"Tiêu chí {code} có tiêu chí con: hãy nhập số liệu ở tiêu chí con.")
+    ev = evaluate(ctx.framework, code, raw, not_applicable_reason=reason, specs=specs)
+    return _Prepared(node, raw, clean_text(justification), reason, ev)
+
+
+_NOTHING: dict[str, Any] = {
+    "raw_inputs": {},
+    "points": None,
+    "justification": "",
+    "not_applicable_reason": "",
+}
+
+
+def _write(
+    actor: Any, ctx: AssessmentContext, change: _Prepared, expected_version: int
+) -> SaveResult:
+    """Create or update one entry on ``expected_version`` and record it (inside the caller's
+    transaction, the assessment locked and checked)."""
+    assessment = ctx.assessment
+    code = change.node.code
+    ev = change.evaluation
+    fields: dict[str, Any] = {
+        "raw_inputs": change.raw,
+        "points": ev.points,
+        "explanation": ev.explanation,
+        "not_applicable_reason": change.reason,
+        "justification": change.note,
+    }
+    by = actor_or_none(actor)
+    existing = _fresh_entry(assessment, code)
+    if existing is None:
+        if expected_version:
+            raise _conflict(change.mine, None, code, expected_version)
+        try:
+            with transaction.atomic():
+                entry = Entry.objects.create(
+                    assessment=assessment, node_code=code, stage=Stage.SELF, updated_by=by, **fields
+                )
+        except IntegrityError:  # saved first by someone else a moment ago
+            raise _conflict(
+                change.mine, _fresh_entry(assessment, code), code, expected_version
+            ) from None
+        old = dict(_NOTHING)
+    else:
+        same = (
+            existing.raw_inputs == change.raw
+            and existing.justification == change.note
+            and existing.not_applicable_reason == change.reason
+        )
+        if same:
+            return SaveResult(entry=existing, evaluation=ev, changed=False)
+        old = {name: getattr(existing, name) for name in _NOTHING}
+        try:
+            save_versioned(
+                existing, {**fields, "updated_by": by}, expected_version=expected_version
+            )
+        except ConflictError:
+            raise _conflict(
+                change.mine, _fresh_entry(assessment, code), code, expected_version
+            ) from None
+        entry = existing
+    new = {name: fields[name] for name in _NOTHING}
+    places = ctx.framework.decimals
+    changes = {
+        name: [_show(old[name], places), _show(new[name], places)]
+        for name in new
+        if old[name] != new[name]
+    }
+    audit_burst(
+        actor=actor,
+        action=ENTRY_SAVE,
+        obj=entry,
+        changes=changes,
+        scope_unit_id=ctx.unit.pk,
+        key=f"entry:{entry.pk}",
+        subject=f"{code} {change.node.name}",
+    )
+    return SaveResult(entry=entry, evaluation=ev, changed=True)
 
 
 def entry_save(
     *,
     actor: Any,
-    assessment: Assessment,
+    assessment: Assessment | None = None,
+    assessed_unit: AssessedUnit | None = None,
     node_code: str,
     raw_inputs: dict[str, Any],
     justification: str = "",
@@ -167,126 +389,54 @@ def entry_save(
     Raw text is kept even while incomplete or wrong; points and the engine's explanation are
     stored only when every input is present and valid. A save based on an older version raises
     :class:`EntryConflict` with both versions; saving the same content again changes nothing.
-    ``recompute=False`` leaves the assessment's totals to the caller (bulk imports).
+    Given ``assessed_unit`` instead of ``assessment``, the first save starts the assessment
+    (its creator: ``actor``). ``recompute=False`` leaves the assessment's totals to the caller.
     """
     if stage != Stage.SELF:
         raise ServiceError("Vòng thẩm định được chấm ở trang thẩm định.")
-    ctx = context or context_for(assessment)
-    framework = ctx.framework
-    code = (node_code or "").strip()
-    node = framework.by_code.get(code)
-    if node is None:
-        raise ServiceError(f"Bộ tiêu chí không có tiêu chí mã {code}.")
-    ensure_can_edit_entry(actor, assessment, code)
-    excluded = ctx.excluded_reason(node)
-    if excluded is not None:
-        raise ServiceError(f"Tiêu chí {code}: {excluded}")
-    reason = clean_text(not_applicable_reason)
-    if reason and not node.may_not_apply:
-        raise ServiceError(f"Tiêu chí {code} không được khai báo không áp dụng.")
-    specs = input_specs(framework, code)
-    try:
-        raw = clean_raw(
-            specs, {k: clean_text(v) if isinstance(v, str) else v for k, v in raw_inputs.items()}
-        )
-    except KeyError as exc:
-        raise ServiceError(f"Tiêu chí {code} không có số liệu tên “{exc.args[0]}”.") from None
-    if not node.is_leaf and raw:
-        raise ServiceError(f"Tiêu chí {code} có tiêu chí con: hãy nhập số liệu ở tiêu chí con.")
-    note = clean_text(justification)
-    ev = evaluate(framework, code, raw, not_applicable_reason=reason, specs=specs)
-    mine = {"raw_inputs": raw, "justification": note, "not_applicable_reason": reason}
-
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if Status(locked.status) not in EDITABLE:
-            raise ServiceError("Hồ sơ đã gửi: cần rút lại (hoặc được trả lại) trước khi sửa.")
-        assessment.status = locked.status
-        answer = edit_answer(locked, phase_rules(assessment), last_submitted_at(locked))
-        if not answer:
-            raise ServiceError(answer.reason)
-        existing = _fresh_entry(assessment, code, stage)
-        fields = {
-            "raw_inputs": raw,
-            "points": ev.points,
-            "explanation": ev.explanation,
-            "not_applicable_reason": reason,
-            "justification": note,
-        }
-        if existing is None:
-            if expected_version:
-                raise _conflict(mine, None, code)
-            try:
-                with transaction.atomic():
-                    entry = Entry.objects.create(
-                        assessment=assessment,
-                        node_code=code,
-                        stage=stage,
-                        updated_by=actor_or_none(actor),
-                        **fields,
-                    )
-            except IntegrityError:
-                raise _conflict(mine, _fresh_entry(assessment, code, stage), code) from None
-            old: dict[str, Any] = {
-                "raw_inputs": {},
-                "points": None,
-                "justification": "",
-                "not_applicable_reason": "",
-            }
-        else:
-            same = (
-                existing.raw_inputs == raw
-                and existing.justification == note
-                and existing.not_applicable_reason == reason
-            )
-            if same:
-                return SaveResult(entry=existing, evaluation=ev, changed=False)
-            if existing.version != expected_version:
-                raise _conflict(mine, existing, code)
-            now = timezone.now()
-            updated = Entry.objects.filter(pk=existing.pk, version=expected_version).update(
-                version=F("version") + 1,
-                updated_at=now,
-                updated_by=actor_or_none(actor),
-                **fields,
-            )
-            if not updated:
-                raise _conflict(mine, _fresh_entry(assessment, code, stage), code)
-            old = {
-                "raw_inputs": existing.raw_inputs,
-                "points": existing.points,
-                "justification": existing.justification,
-                "not_applicable_reason": existing.not_applicable_reason,
-            }
-            entry = existing
-            for name, value in fields.items():
-                setattr(entry, name, value)
-            entry.version = expected_version + 1
-            entry.updated_at = now
-            entry.updated_by = actor_or_none(actor)
-        new = {
-            "raw_inputs": raw,
-            "points": ev.points,
-            "justification": note,
-            "not_applicable_reason": reason,
-        }
-        places = framework.decimals
-        changes = {
-            name: [_show(old[name], places), _show(new[name], places)]
-            for name in new
-            if old[name] != new[name]
-        }
-        audit_burst(
-            actor=actor,
-            action="assessment.entry.save",
-            obj=entry,
-            changes=changes,
-            scope_unit_id=ctx.unit.pk,
-            key=f"entry:{entry.pk}",
+        assessment = assessment_to_write(actor, assessment, assessed_unit)
+        ctx = context or context_for(assessment)
+        node = _node(ctx, node_code)
+        locked = lock_assessment(
+            actor, assessment, lambda who, row: ensure_can_edit_entry(who, row, node.code)
         )
-        if recompute:
+        _ensure_open(locked)
+        change = _prepare(ctx, node, raw_inputs, justification, not_applicable_reason)
+        result = _write(actor, ctx, change, expected_version)
+        if recompute and result.changed:
             recompute_totals(ctx)
-    return SaveResult(entry=entry, evaluation=ev, changed=True)
+    return result
+
+
+def entries_import(
+    *,
+    actor: Any,
+    assessment: Assessment | None = None,
+    assessed_unit: AssessedUnit | None = None,
+    changes: Sequence[EntryChange],
+    context: AssessmentContext | None = None,
+) -> list[SaveResult]:
+    """Record many criteria at once (an Excel upload): every change or none. Each is checked
+    as :func:`entry_save` checks it (the criterion is the actor's, its version is the one the
+    file was made from); the first refusal or conflict undoes the whole import. The totals are
+    computed once, at the end."""
+    with transaction.atomic():
+        assessment = assessment_to_write(actor, assessment, assessed_unit)
+        ctx = context or context_for(assessment)
+        locked = lock_assessment(actor, assessment, ensure_can_view_assessment)
+        _ensure_open(locked)
+        results: list[SaveResult] = []
+        for item in changes:
+            node = _node(ctx, item.node_code)
+            ensure_can_edit_entry(actor, locked, node.code)
+            change = _prepare(
+                ctx, node, item.raw_inputs, item.justification, item.not_applicable_reason
+            )
+            results.append(_write(actor, ctx, change, item.expected_version))
+        if any(r.changed for r in results):
+            recompute_totals(ctx)
+    return results
 
 
 def _show(value: Any, places: int) -> Any:

@@ -1,7 +1,10 @@
 """The workflow's state changes: mark ready, reopen, submit, withdraw, return.
 
-Each one: permission to see the assessment, the transition from ``workflow.TRANSITIONS``, the
-role the table names, the campaign's phase rules, one guarded UPDATE, one audit entry.
+The table (``..workflow.TRANSITIONS``) runs through one :class:`~parindex.core.transitions.Runner`
+(:data:`RUNNER`): the same verdict answers the buttons a page shows (:func:`assessment_options`)
+and the service (:func:`_run`). Each service: ``lock`` the assessment (it must be visible to the
+actor), the runner's verdict (status, role, the campaign's phase rules), one versioned UPDATE, one
+audit entry.
 """
 
 from __future__ import annotations
@@ -13,36 +16,34 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from parindex.campaigns import rules
 from parindex.campaigns.models import PhaseException
+from parindex.core.actions import lock, save_versioned
 from parindex.core.audit import audit_record
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
+from parindex.core.transitions import Option, Runner, TransitionTable, Verdict
 from parindex.scoring import ProblemsError, canonical_json, score_unit
 
+from ..audit_actions import WORKFLOW_ACTIONS
 from ..context import AssessmentContext, context_for, evaluations_of, self_entries
+from ..hooks import collect_checks, collect_sections
 from ..models import Assessment, Submission
 from ..permissions import can_act_as, ensure_can_view_assessment
-from ..workflow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, Action, Actor, Status
+from ..workflow import ACTION_LABELS, ROLE_NAMES, STATUS_LABELS, TRANSITIONS, Action, Status
 from ._common import (
     actor_or_none,
     appraisal_started,
     clean_text,
     last_submitted_at,
-    optional_callable,
     phase_rules,
     submit_answer,
 )
 
-ACTOR_NAMES = {
-    Actor.FOCAL: "đầu mối hoặc thủ trưởng đơn vị",
-    Actor.HEAD: "thủ trưởng đơn vị",
-    Actor.ORGANISER: "cơ quan tổ chức đánh giá",
-}
+CONFLICT_MESSAGE = "Hồ sơ vừa được người khác thay đổi; vui lòng tải lại trang."
 
 
 @dataclass(frozen=True)
@@ -54,51 +55,93 @@ class Check:
     message: str
 
 
-def _transition_target(assessment: Assessment, action: Action, actor: Any) -> Status:
-    """The new status, or an error naming why the action is refused."""
-    ensure_can_view_assessment(actor, assessment)
-    status = Status(assessment.status)
-    found = TRANSITIONS.get((status, action))
-    if found is None:
-        raise ServiceError(
-            f"Không thể “{ACTION_LABELS[action]}” khi hồ sơ đang ở trạng thái "
-            f"“{STATUS_LABELS[status]}”."
+def _may_submit(actor: Any, assessment: Assessment) -> rules.Answer | Verdict:
+    """The campaign's deadline (with the unit's exception), or the resubmission window; then
+    nothing blocking (the submit page lists what blocks)."""
+    answer = submit_answer(assessment, phase_rules(assessment), last_submitted_at(assessment))
+    if not answer:
+        return answer
+    blocking = blocking_checks(assessment)
+    if blocking:
+        return Verdict(
+            False,
+            f"Chưa gửi được: còn {len(blocking)} vấn đề cần khắc phục trước khi gửi.",
+            details=tuple(c.message for c in blocking),
         )
-    target, who = found
-    if not can_act_as(actor, assessment, who):
-        raise PermissionDenied(f"Chỉ {ACTOR_NAMES[who]} được “{ACTION_LABELS[action]}”.")
-    return target
+    return answer
 
 
-def _locked(assessment: Assessment) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _may_withdraw(actor: Any, assessment: Assessment) -> rules.Answer:
+    """After an on-time submission, until the organiser opens appraisal."""
+    phase = phase_rules(assessment)
+    return phase.may_withdraw(
+        submitted_at=assessment.submitted_at, appraisal_started=appraisal_started(phase)
+    )
+
+
+TABLE: TransitionTable[Status, Action, Any] = TransitionTable(
+    TRANSITIONS,
+    status_labels=STATUS_LABELS,
+    action_labels=ACTION_LABELS,
+    role_names=ROLE_NAMES,
+)
+RUNNER: Runner[Status, Action, Any] = Runner(
+    TABLE,
+    status_of=lambda assessment: Status(assessment.status),
+    holds=can_act_as,
+    guards={Action.SUBMIT: _may_submit, Action.WITHDRAW: _may_withdraw},
+)
+
+# Actions taken on a page of their own (the head reviews the checks; the organiser writes why).
+OWN_PAGE = frozenset({Action.SUBMIT, Action.RETURN})
+
+
+def assessment_options(actor: Any, assessment: Assessment) -> list[Option[Action, Status]]:
+    """The workflow actions this person may take now, each allowed or not with the reason —
+    exactly what the services below would answer."""
+    return RUNNER.options(actor, assessment)
+
+
+def assessment_verdict(actor: Any, assessment: Assessment, action: Action) -> Verdict:
+    return RUNNER.verdict(actor, assessment, action)
+
+
+def _locked(actor: Any, assessment: Assessment) -> Assessment:
+    locked = lock(Assessment, assessment.pk, actor=actor, check=ensure_can_view_assessment)
     locked.assessed_unit = assessment.assessed_unit  # keep the loaded relations
     return locked
 
 
-def _apply(
-    locked: Assessment,
-    *,
+def _run(
     actor: Any,
+    assessment: Assessment,
     action: Action,
-    target: Status,
+    *,
     extra: dict[str, Any] | None = None,
     audit_extra: dict[str, Any] | None = None,
-) -> None:
+    before: Any = None,
+) -> Assessment:
+    """Lock, ask the runner, optionally ``before(locked)`` (more checks, the snapshot), save the
+    new status with a version guard, audit."""
+    locked = _locked(actor, assessment)
+    target = RUNNER.ensure(actor, locked, action)
+    more: dict[str, Any] = {}
+    if before is not None:
+        more = before(locked) or {}
     old = locked.status
-    fields = dict(extra or {})
-    updated = Assessment.objects.filter(pk=locked.pk, status=old).update(
-        status=target, version=F("version") + 1, updated_at=timezone.now(), **fields
+    save_versioned(
+        locked,
+        {"status": target.value, **(extra or {}), **more.get("fields", {})},
+        conflict_message=CONFLICT_MESSAGE,
     )
-    if not updated:
-        raise ConflictError("Hồ sơ vừa được người khác thay đổi; vui lòng tải lại trang.")
     audit_record(
         actor=actor,
-        action=f"assessment.{action.value}",
+        action=WORKFLOW_ACTIONS[action],
         obj=locked,
-        changes={"status": [old, target.value], **(audit_extra or {})},
+        changes={"status": [old, target.value], **(audit_extra or {}), **more.get("audit", {})},
         scope_unit_id=locked.assessed_unit.unit_id,
     )
+    return locked
 
 
 def _refresh(assessment: Assessment) -> Assessment:
@@ -120,23 +163,13 @@ def _refresh(assessment: Assessment) -> Assessment:
 def assessment_mark_ready(*, actor: Any, assessment: Assessment) -> Assessment:
     """The focal officer has consolidated the entries: ready for the head to submit."""
     with transaction.atomic():
-        locked = _locked(assessment)
-        target = _transition_target(locked, Action.MARK_READY, actor)
-        _apply(
-            locked,
-            actor=actor,
-            action=Action.MARK_READY,
-            target=target,
-            extra={"ready_at": timezone.now()},
-        )
+        _run(actor, assessment, Action.MARK_READY, extra={"ready_at": timezone.now()})
     return _refresh(assessment)
 
 
 def assessment_reopen(*, actor: Any, assessment: Assessment) -> Assessment:
     with transaction.atomic():
-        locked = _locked(assessment)
-        target = _transition_target(locked, Action.REOPEN, actor)
-        _apply(locked, actor=actor, action=Action.REOPEN, target=target, extra={"ready_at": None})
+        _run(actor, assessment, Action.REOPEN, extra={"ready_at": None})
     return _refresh(assessment)
 
 
@@ -144,13 +177,10 @@ def assessment_reopen(*, actor: Any, assessment: Assessment) -> Assessment:
 
 
 def evidence_checks(assessment: Assessment) -> list[Check]:
-    """The evidence app's checks (none while that app does not provide them)."""
-    checks = optional_callable("parindex.evidence.checks", "submission_checks")
-    if checks is None:
-        return []
+    """What the apps connected to ``hooks.submission_checks`` find (evidence: documents)."""
     return [
         Check(bool(c.blocking), getattr(c, "node_code", None), str(c.message))
-        for c in checks(assessment=assessment)
+        for c in collect_checks(assessment)
     ]
 
 
@@ -220,9 +250,8 @@ def build_snapshot(
     except ProblemsError as exc:
         raise ServiceError([p.message for p in exc.problems]) from None
     doc = json.loads(canonical_json(result, ctx.version.sha256))
-    documents = optional_callable("parindex.evidence.selectors", "documents_by_node")
-    evidence = documents(assessment=ctx.assessment) if documents is not None else {}
-    doc["evidence"] = _jsonable(evidence or {})
+    doc["evidence"] = {}
+    doc.update(_jsonable(collect_sections(ctx.assessment)))
     doc["justifications"] = {e.node_code: e.justification for e in entries if e.justification}
     doc["raw_inputs"] = {e.node_code: e.raw_inputs for e in entries if e.raw_inputs}
     doc["campaign_not_applicable"] = dict(sorted(ctx.campaign_na.items()))
@@ -258,86 +287,76 @@ def _late_reason(assessment: Assessment, phase: Any, now: dt.datetime) -> str:
     return found or ""
 
 
+def blocking_checks(assessment: Assessment) -> list[Check]:
+    return [c for c in evidence_checks(assessment) if c.blocking]
+
+
+def may_submit_now(actor: Any, assessment: Assessment) -> Verdict:
+    """The submit page's answer (the runner's verdict, blocking checks included)."""
+    return RUNNER.verdict(actor, assessment, Action.SUBMIT)
+
+
 def assessment_submit(*, actor: Any, assessment: Assessment) -> Submission:
     """The unit head approves and submits: a new numbered, immutable snapshot."""
-    with transaction.atomic():
-        locked = _locked(assessment)
-        target = _transition_target(locked, Action.SUBMIT, actor)
+    made: list[Submission] = []
+
+    def snapshot(locked: Assessment) -> dict[str, Any]:
         now = timezone.now()
-        phase = phase_rules(assessment, now)
-        answer = submit_answer(locked, phase, last_submitted_at(locked))
-        if not answer:
-            raise ServiceError(answer.reason)
-        blocking = [c for c in evidence_checks(assessment) if c.blocking]
-        if blocking:
-            raise ServiceError(
-                ["Chưa gửi được: cần khắc phục trước khi gửi:"] + [c.message for c in blocking]
-            )
         number = (
             Submission.objects.filter(assessment=locked).aggregate(n=Max("number"))["n"] or 0
         ) + 1
-        ctx = context_for(assessment)
-        text, result = build_snapshot(ctx, number=number, actor=actor, at=now)
-        submission = Submission.objects.create(
-            assessment=locked,
-            number=number,
-            snapshot=text,
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            total=result.total,
-            index=result.index,
-            submitted_by=actor_or_none(actor),
-            late_exception_reason=_late_reason(assessment, phase, now),
+        text, result = build_snapshot(context_for(assessment), number=number, actor=actor, at=now)
+        made.append(
+            Submission.objects.create(
+                assessment=locked,
+                number=number,
+                snapshot=text,
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                total=result.total,
+                index=result.index,
+                submitted_by=actor_or_none(actor),
+                late_exception_reason=_late_reason(assessment, phase_rules(assessment, now), now),
+            )
         )
-        extra: dict[str, Any] = {
+        fields: dict[str, Any] = {
             "submitted_at": now,
             "submitted_by": actor_or_none(actor),
             "return_reason": "",
         }
         if locked.first_submitted_at is None:
-            extra["first_submitted_at"] = now
-        _apply(
-            locked,
-            actor=actor,
-            action=Action.SUBMIT,
-            target=target,
-            extra=extra,
-            audit_extra={"submission": [None, number], "total": [None, str(result.total)]},
-        )
+            fields["first_submitted_at"] = now
+        return {
+            "fields": fields,
+            "audit": {"submission": [None, number], "total": [None, str(result.total)]},
+        }
+
+    with transaction.atomic():
+        _run(actor, assessment, Action.SUBMIT, before=snapshot)
     _refresh(assessment)
-    return submission
+    return made[0]
 
 
 def assessment_withdraw(*, actor: Any, assessment: Assessment) -> Assessment:
     """Take the submission back to fix it: after an on-time submission, until appraisal."""
     with transaction.atomic():
-        locked = _locked(assessment)
-        target = _transition_target(locked, Action.WITHDRAW, actor)
-        phase = phase_rules(assessment)
-        answer = phase.may_withdraw(
-            submitted_at=locked.submitted_at, appraisal_started=appraisal_started(phase)
-        )
-        if not answer:
-            raise ServiceError(answer.reason)
-        _apply(locked, actor=actor, action=Action.WITHDRAW, target=target)
+        _run(actor, assessment, Action.WITHDRAW)
     return _refresh(assessment)
 
 
 def assessment_return(*, actor: Any, assessment: Assessment, reason: str) -> Assessment:
     """The organiser sends a submission back to the unit, with a reason."""
     why = clean_text(reason)
-    with transaction.atomic():
-        locked = _locked(assessment)
-        target = _transition_target(locked, Action.RETURN, actor)
+
+    def need_reason(locked: Assessment) -> dict[str, Any]:
         if not why:
             raise ServiceError("Cần ghi lý do trả lại hồ sơ.")
-        _apply(
-            locked,
-            actor=actor,
-            action=Action.RETURN,
-            target=target,
-            extra={"return_reason": why},
-            audit_extra={"return_reason": [locked.return_reason, why]},
-        )
+        return {
+            "fields": {"return_reason": why},
+            "audit": {"return_reason": [locked.return_reason, why]},
+        }
+
+    with transaction.atomic():
+        _run(actor, assessment, Action.RETURN, before=need_reason)
     return _refresh(assessment)
 
 

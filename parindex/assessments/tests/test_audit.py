@@ -3,6 +3,7 @@ of autosaves by one person on one criterion is one entry."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.assessments.engine import engine_framework
 from parindex.core.models import AuditEntry
 
 from ..selectors import audit_entries
@@ -141,8 +143,13 @@ def test_status_changes_are_recorded_and_shown(small_world: Any) -> None:
     client = Client()
     client.force_login(w.users["organiser"])
     page = client.get(reverse("assessments:audit", args=[a.pk])).content.decode()
-    assert "Gửi hồ sơ" in page and "Đang chấm điểm → <strong>Đã gửi" in page
+    assert "Phê duyệt và gửi" in page and "Đang chấm điểm → <strong>Đã gửi" in page
     assert "Hoàng Thị Lan" in page and "Điểm chấm: 7,5" in page and "Đủ hồ sơ" in page
+    # People read labels, the criterion's name, values: never a stored action name or a hash.
+    node = engine_framework(a.assessed_unit.framework).by_code["1.1"]
+    assert f"1.1. {node.name}" in page
+    assert "assessment.submit" not in page and "assessment.entry.save" not in page
+    assert re.search(r"[0-9a-f]{32}", page) is None
 
 
 def test_audit_page_names_inputs_by_their_labels(world: Any) -> None:

@@ -6,14 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from parindex.core.errors import ServiceError
+from parindex.core.models import AuditEntry
 
+from ..audit_actions import ASSESSMENT_CREATE, ENTRY_SAVE
 from ..context import context_for
 from ..models import Assessment, Entry
 from ..services import EntryConflict, assessment_submit, entry_save
+from .helpers import force_status
 
 
 def save(
@@ -107,6 +111,8 @@ def test_stale_version_is_a_conflict_with_both_versions(world: Any) -> None:
             justification="Báo cáo quý III chậm",
         )
     conflict = caught.value
+    assert (conflict.expected_version, conflict.current_version) == (1, 2)
+    assert conflict.current is conflict.theirs
     assert conflict.mine["raw_inputs"] == {"late_reports": "3"}
     assert conflict.mine["justification"] == "Báo cáo quý III chậm"
     assert conflict.theirs is not None and conflict.theirs.version == 2
@@ -122,8 +128,69 @@ def test_stale_version_is_a_conflict_with_both_versions(world: Any) -> None:
 def test_two_first_saves_conflict(world: Any) -> None:
     a = world.assessment()
     save(world, a, "1.2", {"late_reports": "1"})
-    with pytest.raises(EntryConflict):
+    with pytest.raises(EntryConflict) as caught:
         save(world, a, "1.2", {"late_reports": "2"}, who="head")
+    assert (caught.value.expected_version, caught.value.current_version) == (0, 1)
+
+
+def test_a_version_for_an_entry_never_saved_is_a_conflict(world: Any) -> None:
+    a = world.assessment()
+    with pytest.raises(EntryConflict) as caught:
+        save(world, a, "1.2", {"late_reports": "2"}, version=3)
+    assert (caught.value.expected_version, caught.value.current_version) == (3, 0)
+    assert caught.value.theirs is None and not Entry.objects.exists()
+
+
+def test_the_stored_status_is_checked_not_the_page_s(small_world: Any) -> None:
+    """An assessment object loaded before it was submitted is refused: the lock reads the row."""
+    w = small_world
+    a = w.assessment()
+    stale = Assessment.objects.get(pk=a.pk)
+    force_status(a, "submitted")
+    assert stale.status == "draft"
+    with pytest.raises(PermissionDenied, match="Hồ sơ đã gửi"):
+        entry_save(
+            actor=w.users["focal"],
+            assessment=stale,
+            node_code="1.1",
+            raw_inputs={"score": "5"},
+            expected_version=0,
+        )
+    assert not Entry.objects.exists()
+
+
+def test_a_save_is_recorded_with_the_criterion_as_subject(world: Any) -> None:
+    a = world.assessment()
+    result = save(world, a, "1.2", {"late_reports": "1"})
+    entry = AuditEntry.objects.get(action=ENTRY_SAVE.name)
+    name = context_for(a).framework.by_code["1.2"].name
+    assert entry.object_repr == f"1.2 {name}"
+    assert (entry.object_id, entry.actor) == (str(result.entry.pk), world.users["focal"])
+
+
+def test_the_first_save_on_a_unit_not_started_starts_it(world: Any) -> None:
+    au = world.assessed()
+    with pytest.raises(PermissionDenied):
+        entry_save(
+            actor=world.users["unit_observer"],
+            assessed_unit=au,
+            node_code="1.2",
+            raw_inputs={"late_reports": "1"},
+            expected_version=0,
+        )
+    assert not Assessment.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="assessment.").exists()
+    result = entry_save(
+        actor=world.users["focal"],
+        assessed_unit=au,
+        node_code="1.2",
+        raw_inputs={"late_reports": "1"},
+        expected_version=0,
+    )
+    created = AuditEntry.objects.get(action=ASSESSMENT_CREATE.name)
+    assert created.actor == world.users["focal"]
+    assert created.object_id == str(result.entry.assessment_id)
+    assert Assessment.objects.get().claimed_total is not None
 
 
 def test_saving_the_same_content_changes_nothing(world: Any) -> None:

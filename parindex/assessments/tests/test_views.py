@@ -15,7 +15,7 @@ from parindex.accounts.models import Membership
 from parindex.web.panels import panel_for
 
 from ..context import context_for
-from ..models import Assignment, Entry
+from ..models import Assessment, Assignment, Entry
 from ..services import (
     assessment_get_or_create,
     assessment_submit,
@@ -204,11 +204,13 @@ def test_landing_page_and_home_lines(world: Any) -> None:
     assert any("Tự đánh giá 2025: Đang chấm điểm" in line for line in officer_panel["lines"])
     organiser_panel = panel_for(Membership.objects.get(user=world.users["organiser"]))
     assert any("0/2 đơn vị đã gửi hồ sơ" in line for line in organiser_panel["lines"])
-    # The assessment page of a unit not started yet opens (and creates) it.
+    # The page of a unit not started yet offers to start it; looking creates nothing.
+    before = Assessment.objects.count()
     opened = _client(world, "other_head").get(
         reverse("assessments:open", args=[world.assessed(world.commune2).pk])
     )
-    assert opened.status_code == 302
+    assert opened.status_code == 200 and "Bắt đầu tự đánh giá" in opened.content.decode()
+    assert Assessment.objects.count() == before
 
 
 def test_workflow_buttons_by_role_and_the_return_page(small_world: Any) -> None:

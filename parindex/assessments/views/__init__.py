@@ -4,7 +4,8 @@ from .assign import assign
 from .board import board
 from .entries import preview, save
 from .excel import export, import_
-from .pages import detail, home, mine, open_assessed
+from .pages import detail, home, mine
+from .start import open_assessed
 from .workflow import act, audit, return_, submission_json, submissions, submit
 
 __all__ = [

@@ -14,8 +14,13 @@ from parindex.units.validators import parse_vn_date
 from ..engine import engine_framework
 from ..models import Assignment
 from ..permissions import ensure_can_assign
-from ..services import assignment_set, assignment_suggest, unit_people
-from ._common import assessment_or_404, login_required, show_errors
+from ..services.assignments import (
+    AssignmentRow,
+    assignment_suggest,
+    assignments_save,
+    unit_people,
+)
+from ._common import assessment_or_404, error_list, login_required
 
 
 @login_required
@@ -32,8 +37,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         for a in Assignment.objects.filter(assessment=assessment).select_related("assignee")
     }
     errors: list[str] = []
+    posted: dict[str, tuple[int | None, str]] = {}  # shown again when nothing could be saved
     if request.method == "POST" and request.POST.get("do") == "save":
-        changed = 0
+        wanted: list[AssignmentRow] = []
         for node in framework.order:
             key = node.code
             if f"who-{key}" not in request.POST:
@@ -41,6 +47,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             who_text = request.POST.get(f"who-{key}", "")
             due_text = request.POST.get(f"due-{key}", "").strip()
             who = by_pk.get(int(who_text)) if who_text.isdigit() else None
+            posted[key] = (who.pk if who else None, due_text)
             due = None
             if due_text:
                 due = parse_vn_date(due_text)
@@ -52,20 +59,16 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 (old.due_on if old else None) == (due if who else None)
             ):
                 continue
-            try:
-                assignment_set(
-                    actor=request.user,
-                    assessment=assessment,
-                    node_code=key,
-                    assignee=who,
-                    due_on=due,
-                )
-                changed += 1
-            except (ValidationError, PermissionDenied) as exc:
-                show_errors(request, exc)
+            wanted.append(AssignmentRow(key, who, due))
         if not errors:
-            messages.success(request, f"Đã lưu phân công ({changed} thay đổi).")
-            return redirect("assessments:assign", pk=pk)
+            try:
+                changed = assignments_save(actor=request.user, assessment=assessment, rows=wanted)
+            except (ValidationError, PermissionDenied) as exc:
+                errors += error_list(exc)
+            else:
+                messages.success(request, f"Đã lưu phân công ({changed} thay đổi).")
+                return redirect("assessments:assign", pk=pk)
+        errors.append("Chưa lưu phân công nào: hãy sửa các lỗi trên rồi lưu lại.")
     suggested: dict[str, Any] = {}
     if request.GET.get("goi-y"):
         suggested = assignment_suggest(assessment)
@@ -81,13 +84,17 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         a = current.get(node.code)
         chosen = suggested.get(node.code)
+        who_pk = chosen.pk if chosen else (a.assignee_id if a else None)
+        due_text = a.due_on.strftime("%d/%m/%Y") if a and a.due_on else ""
+        if node.code in posted:
+            who_pk, due_text = posted[node.code]
         rows.append(
             {
                 "node": node,
                 "assignment": a,
-                "who": chosen.pk if chosen else (a.assignee_id if a else None),
+                "who": who_pk,
                 "suggested": chosen is not None,
-                "due": a.due_on if a else None,
+                "due_text": due_text,
                 "hint": node.owner_hint
                 if node.owner_hint
                 and (

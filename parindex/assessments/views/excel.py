@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,7 +13,7 @@ from parindex.exchange import mime
 
 from ..context import context_for
 from ..permissions import can_import_entries
-from ..services import entry_save, recompute_totals
+from ..services.entries import EntryChange, entries_import
 from ..xlsx import export_workbook, read_import
 from ._common import assessment_or_404, error_list, login_required
 
@@ -59,21 +58,18 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         if not pending:
             messages.error(request, "Không còn bản xem trước: hãy tải tệp lên lại.")
             return redirect("assessments:import", pk=pk)
+        changes = [
+            EntryChange(
+                node_code=c["code"],
+                raw_inputs=c["raw"],
+                justification=c["justification"],
+                not_applicable_reason=c["na"],
+                expected_version=c["version"],
+            )
+            for c in pending["changes"]
+        ]
         try:
-            with transaction.atomic():
-                for change in pending["changes"]:
-                    entry_save(
-                        actor=request.user,
-                        assessment=assessment,
-                        node_code=change["code"],
-                        raw_inputs=change["raw"],
-                        justification=change["justification"],
-                        not_applicable_reason=change["na"],
-                        expected_version=change["version"],
-                        context=ctx,
-                        recompute=False,
-                    )
-                recompute_totals(ctx)
+            entries_import(actor=request.user, assessment=assessment, changes=changes, context=ctx)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
                 request,

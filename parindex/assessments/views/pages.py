@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from parindex.campaigns.models import AssessedUnit
 from parindex.campaigns.permissions import campaigns_visible_to
-from parindex.campaigns.selectors import PhaseRules
 
 from ..context import context_for
 from ..models import Assessment, Submission
 from ..permissions import (
     assessed_units_of,
-    can_act_as,
     can_assign,
     can_import_entries,
     can_view_audit,
@@ -25,14 +22,13 @@ from ..permissions import (
     is_unit_manager,
 )
 from ..selectors import assessment_page, my_assignments
-from ..services import assessment_get_or_create
-from ..services._common import (
-    appraisal_started,
+from ..services import (
+    OWN_PAGE,
+    assessment_options,
     edit_answer,
     phase_rules,
-    submit_answer,
 )
-from ..workflow import ACTION_LABELS, EDITABLE, STATUS_LABELS, TRANSITIONS, Action, Status
+from ..workflow import EDITABLE, STATUS_LABELS, Status
 from ._common import assessment_or_404, login_required
 
 
@@ -75,16 +71,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/mine.html", {"mine": my_assignments(request.user)})
 
 
-@login_required
-def open_assessed(request: HttpRequest, pk: int) -> HttpResponse:
-    """The assessment of an assessed unit, created on first visit."""
-    assessed = AssessedUnit.objects.filter(pk=pk).select_related("campaign", "unit").first()
-    if assessed is None:
-        raise Http404("Không tìm thấy đơn vị được đánh giá")
-    found = assessment_get_or_create(actor=request.user, assessed_unit=assessed)
-    return redirect("assessments:detail", pk=found.pk)
-
-
 @dataclass
 class Button:
     action: str
@@ -92,36 +78,15 @@ class Button:
     allowed: bool
     reason: str = ""
     needs_page: bool = False  # submit and return have their own page
+    details: tuple[str, ...] = ()
 
 
-def workflow_buttons(
-    user: Any, assessment: Assessment, phase: PhaseRules, submitted_at: Any
-) -> list[Button]:
-    """The table's actions from the current status that this person may take."""
-    status = Status(assessment.status)
-    out: list[Button] = []
-    for (source, action), (_target, who) in TRANSITIONS.items():
-        if source is not status or not can_act_as(user, assessment, who):
-            continue
-        allowed, reason = True, ""
-        if action is Action.SUBMIT:
-            answer = submit_answer(assessment, phase, submitted_at)
-            allowed, reason = answer.allowed, answer.reason
-        elif action is Action.WITHDRAW:
-            answer = phase.may_withdraw(
-                submitted_at=assessment.submitted_at, appraisal_started=appraisal_started(phase)
-            )
-            allowed, reason = answer.allowed, answer.reason
-        out.append(
-            Button(
-                action.value,
-                ACTION_LABELS[action],
-                allowed,
-                reason,
-                action in (Action.SUBMIT, Action.RETURN),
-            )
-        )
-    return out
+def workflow_buttons(user: Any, assessment: Assessment) -> list[Button]:
+    """The workflow actions this person may take now — the services' own verdicts."""
+    return [
+        Button(o.value, o.label, o.allowed, o.reason, o.action in OWN_PAGE, o.details)
+        for o in assessment_options(user, assessment)
+    ]
 
 
 @login_required
@@ -155,7 +120,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_import": editable and can_import_entries(user, assessment),
             "status_editable": status_editable,
             "status_label": STATUS_LABELS[Status(assessment.status)],
-            "buttons": workflow_buttons(user, assessment, phase, submitted_at),
+            "buttons": workflow_buttons(user, assessment),
             "deadline": phase.deadline("self_assessment"),
             "submissions": sent["n"],
             "can_assign": can_assign(user, assessment),

@@ -10,44 +10,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from parindex.core.audit import AuditLine, audit_lines
+from parindex.core.models import AuditEntry
 from parindex.scoring import input_specs
 
 from ..engine import engine_framework
 from ..models import Submission
-from ..permissions import can_act_as, can_view_audit, ensure_can_view_assessment
+from ..permissions import can_view_audit, ensure_can_view_assessment
 from ..selectors import audit_entries
 from ..services import (
+    OWN_PAGE,
     assessment_act,
     assessment_return,
     assessment_submit,
+    assessment_verdict,
+    may_submit_now,
     submission_checks,
 )
-from ..services._common import last_submitted_at, phase_rules, submit_answer
-from ..workflow import ACTION_LABELS, STATUS_LABELS, Action, Actor, Status
+from ..workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from ._common import assessment_or_404, error_list, login_required, show_errors
-
-FIELD_LABELS = {
-    "raw_inputs": "Số liệu",
-    "points": "Điểm",
-    "justification": "Giải trình",
-    "not_applicable_reason": "Không áp dụng",
-    "status": "Trạng thái",
-    "return_reason": "Lý do trả lại",
-    "assignee": "Người được giao",
-    "due_on": "Hạn hoàn thành",
-    "submission": "Bản gửi số",
-    "total": "Tổng điểm",
-}
-ACTION_TEXT = {
-    "assessment.create": "Tạo hồ sơ",
-    "assessment.entry.save": "Chấm điểm",
-    "assessment.assign": "Phân công",
-    "assessment.mark_ready": "Hoàn tất, trình thủ trưởng",
-    "assessment.reopen": "Mở lại để sửa",
-    "assessment.submit": "Gửi hồ sơ",
-    "assessment.withdraw": "Rút lại để sửa",
-    "assessment.return": "Trả lại đơn vị",
-}
 
 
 @require_POST
@@ -59,7 +40,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         chosen = Action(action)
     except ValueError:
         raise Http404("Không có thao tác này") from None
-    if chosen in (Action.SUBMIT, Action.RETURN):
+    if chosen in OWN_PAGE:
         return redirect(
             "assessments:submit" if chosen is Action.SUBMIT else "assessments:return", pk=pk
         )
@@ -85,8 +66,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Đã gửi hồ sơ tự đánh giá (bản gửi số {submission.number}).")
         return redirect("assessments:detail", pk=pk)
     checks = submission_checks(assessment)
-    phase = phase_rules(assessment)
-    answer = submit_answer(assessment, phase, last_submitted_at(assessment))
+    verdict = assessment_verdict(request.user, assessment, Action.SUBMIT)
     return render(
         request,
         "assessments/submit.html",
@@ -96,8 +76,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": assessment.assessed_unit.unit,
             "blocking": [c for c in checks if c.blocking],
             "warnings": [c for c in checks if not c.blocking],
-            "answer": answer,
-            "may_submit": can_act_as(request.user, assessment, Actor.HEAD),
+            "answer": verdict,
+            "may_submit": may_submit_now(request.user, assessment).allowed,
+            "holds_role": verdict.kind != "role",
             "status_label": STATUS_LABELS[Status(assessment.status)],
         },
     )
@@ -126,6 +107,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": assessment.assessed_unit.unit,
             "error": error,
             "reason": request.POST.get("reason", ""),
+            "verdict": assessment_verdict(request.user, assessment, Action.RETURN),
         },
     )
 
@@ -168,74 +150,38 @@ def submission_json(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return response
 
 
-def _input_labels(framework: Any, code: str) -> dict[str, str]:
-    """Input name -> its label in the set ("done" -> "Số nhiệm vụ đã hoàn thành")."""
-    try:
-        return {spec.name: spec.label for spec in input_specs(framework, code) if spec.label}
-    except KeyError:
-        return {}
+def _entry_code(entry: AuditEntry) -> str:
+    """The criterion an audit entry is about (entries: their code; assignments: node_code)."""
+    if entry.object_type == "assessments.entry":
+        return entry.object_repr.split(" ", 1)[0]
+    code = (entry.changes or {}).get("node_code")
+    if isinstance(code, list | tuple) and code:
+        return str(code[-1] or code[0] or "")
+    return ""
 
 
-def _labelled(value: Any, labels: dict[str, str]) -> Any:
-    if isinstance(value, dict) and labels:
-        return {labels.get(str(k), k): v for k, v in value.items()}
-    return value
+def _audit_lines(entries: list[AuditEntry], framework: Any) -> list[AuditLine]:
+    """Each entry named by its criterion's code and name in this version; inputs by label."""
 
+    def subject(entry: AuditEntry) -> str | None:
+        code = _entry_code(entry)
+        if code:
+            node = framework.by_code.get(code)
+            return f"{code}. {node.name}" if node is not None else code
+        if entry.object_type == "assessments.assessment":
+            return "Toàn bộ hồ sơ"
+        return None
 
-def _audit_rows(entries: Any, framework: Any = None) -> list[dict[str, Any]]:
-    rows = []
-    for e in entries:
-        changes = dict(e.changes or {})
-        code = ""
-        if e.object_type == "assessments.entry":
-            code = e.object_repr.split(" ", 1)[0]
-        elif "node_code" in changes:
-            code = changes.pop("node_code")[-1]
-        labels = _input_labels(framework, code) if framework is not None and code else {}
-        rows.append(
-            {
-                "at": e.at,
-                "updated_at": e.updated_at,
-                "actor": e.actor,
-                "action": ACTION_TEXT.get(e.action, e.action),
-                "code": code,
-                "changes": [
-                    {
-                        "field": FIELD_LABELS.get(k, k),
-                        "old": _show(_labelled(v[0], labels)),
-                        "new": _show(_labelled(v[1], labels)),
-                    }
-                    for k, v in changes.items()
-                    if isinstance(v, list | tuple) and len(v) == 2
-                ],
-            }
-        )
-    return rows
+    def value_labels(entry: AuditEntry, name: str) -> dict[str, str]:
+        code = _entry_code(entry)
+        if name != "raw_inputs" or not code:
+            return {}
+        try:
+            return {spec.name: spec.label for spec in input_specs(framework, code) if spec.label}
+        except KeyError:
+            return {}
 
-
-def _show(value: Any) -> str:
-    if value is None or value == "" or value == {}:
-        return "—"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return (
-            "["
-            + ", ".join("có" if v is True else "không" if v is False else str(v) for v in value)
-            + "]"
-        )
-    text = str(value)
-    if text in STATUS_LABELS_BY_VALUE:
-        return STATUS_LABELS_BY_VALUE[text]
-    return text.replace(".", ",") if _looks_decimal(text) else text
-
-
-STATUS_LABELS_BY_VALUE = {s.value: label for s, label in STATUS_LABELS.items()}
-
-
-def _looks_decimal(text: str) -> bool:
-    head, _, tail = text.partition(".")
-    return bool(tail) and head.lstrip("-").isdigit() and tail.isdigit()
+    return audit_lines(entries, subject=subject, value_labels=value_labels)
 
 
 @login_required
@@ -252,6 +198,6 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "campaign": assessment.assessed_unit.campaign,
             "unit": assessment.assessed_unit.unit,
-            "rows": _audit_rows(entries, engine_framework(assessment.assessed_unit.framework)),
+            "rows": _audit_lines(entries, engine_framework(assessment.assessed_unit.framework)),
         },
     )

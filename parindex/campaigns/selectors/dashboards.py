@@ -108,6 +108,8 @@ class PhaseRow:
     exceptions: list[PhaseException] = field(default_factory=list)
     can_extend: bool = False  # a unit may be given more time in this phase
     forms: dict[str, Any] = field(default_factory=dict)  # filled by the phases page
+    # open / close / reopen, as ``services.phase_options`` answers (filled by the pages)
+    options: list[Any] = field(default_factory=list)
 
     @property
     def overdue_days(self) -> int:

@@ -1,11 +1,14 @@
 """Every write to campaigns goes through these functions (keyword-only, typed).
 
-Each one checks permission (``..permissions``), checks the state, saves inside a transaction
-with optimistic locking on ``version`` where a row is edited, and writes an audit entry.
+Each one is one transaction: ``parindex.core.actions.lock`` the row with the permission check
+(``..permissions``) on the row as stored and the version the user loaded (``expected_version``),
+the state check (``.transitions`` for the campaign's and the phases' status machines),
+``save_versioned``, and an audit entry declared in ``..audit_actions``.
 """
 
 from __future__ import annotations
 
+from ._base import ensure_can_edit_plan
 from .campaigns import (
     campaign_close,
     campaign_create,
@@ -28,13 +31,14 @@ from .phases import (
 )
 from .plans import (
     allowed_plan_units,
-    ensure_can_edit_plan,
     task_create,
     task_delete,
+    task_move,
     task_reorder,
     task_set_status,
     task_update,
 )
+from .transitions import campaign_options, phase_options
 from .units import (
     assessed_unit_add,
     assessed_unit_remove,
@@ -53,6 +57,7 @@ __all__ = [
     "campaign_close",
     "campaign_create",
     "campaign_open",
+    "campaign_options",
     "campaign_update",
     "ensure_can_edit_plan",
     "exception_grant",
@@ -64,10 +69,12 @@ __all__ = [
     "na_withdraw",
     "phase_close",
     "phase_open",
+    "phase_options",
     "phase_reopen",
     "phase_set_dates",
     "task_create",
     "task_delete",
+    "task_move",
     "task_reorder",
     "task_set_status",
     "task_update",

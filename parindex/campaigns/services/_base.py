@@ -1,19 +1,22 @@
-"""Helpers every campaign service shares: optimistic locking, state guards, text."""
+"""What every campaign service shares: the permission checks ``lock`` runs on the stored row,
+state guards, conflict messages, text.
+
+Locking and versioned saves are ``parindex.core.actions`` (``lock``, ``save_versioned``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import models
-from django.db.models import F
-from django.utils import timezone
 
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
 
-from ..models import Campaign
+from ..models import Campaign, Phase, PlanTask
+from ..permissions import ensure_can_edit_unit_plan, ensure_can_manage_campaign
 
-CONFLICT_MESSAGE = "Dữ liệu đã được người khác thay đổi; vui lòng tải lại trang rồi thử lại."
+RELOAD = "vui lòng tải lại trang rồi làm lại."
 
 
 def clean_text(value: str | None) -> str:
@@ -27,33 +30,8 @@ def required_text(value: str | None, label: str) -> str:
     return text
 
 
-def save_versioned(obj: models.Model, expected_version: int, fields: dict[str, Any]) -> None:
-    """``UPDATE ... WHERE pk = ? AND version = ?``; a zero row count is a conflict.
-
-    SQLite ignores ``select_for_update``, so the version check is the lock.
-    """
-    model = type(obj)
-    values = dict(fields)
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        values["updated_at"] = timezone.now()
-    updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1, **values
-    )
-    if not updated:
-        raise ConflictError(CONFLICT_MESSAGE)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.version = expected_version + 1
-
-
-def changes_of(obj: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
-    """``{field: [old, new]}`` for the fields whose value changes."""
-    out: dict[str, list[Any]] = {}
-    for name, new in fields.items():
-        old = getattr(obj, name)
-        if old != new:
-            out[name] = [old, new]
-    return out
+def actor_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
 
 
 def ensure_not_closed(campaign: Campaign) -> None:
@@ -66,6 +44,44 @@ def ensure_preparing(campaign: Campaign, what: str) -> None:
         raise ServiceError(f"Chỉ {what} khi đợt đánh giá chưa mở.")
 
 
-def fresh(campaign: Campaign) -> Campaign:
-    """The campaign as stored now (state guards must not trust a stale copy)."""
-    return Campaign.objects.select_related("organiser").get(pk=campaign.pk)
+# --- Permission checks on the stored row (``lock(..., check=...)``) ---------------------------
+
+
+def manages_campaign_of(actor: Any, row: Any) -> None:
+    """A row that belongs to a campaign (``row.campaign``): its organiser's secretariat."""
+    ensure_can_manage_campaign(actor, row.campaign)
+
+
+def ensure_can_edit_plan(actor: Any, campaign: Campaign, owner_unit: Any) -> None:
+    """The campaign plan: the organiser. A unit's plan: that unit's head or focal officer."""
+    if owner_unit is None:
+        ensure_can_manage_campaign(actor, campaign)
+    else:
+        ensure_can_edit_unit_plan(actor, campaign, owner_unit)
+
+
+def edits_task(actor: Any, task: PlanTask) -> None:
+    ensure_can_edit_plan(actor, task.campaign, task.owner_unit)
+
+
+# --- Conflict messages (named after what the user was editing) ------------------------------
+
+
+def campaign_conflict(campaign: Campaign) -> str:
+    return f"Đợt đánh giá “{campaign.name}” vừa được người khác thay đổi; {RELOAD}"
+
+
+def phase_conflict(phase: Phase) -> str:
+    return f"Giai đoạn {phase.get_kind_display()} vừa được người khác thay đổi; {RELOAD}"
+
+
+# --- Keeping the caller's copy current ------------------------------------------------------
+
+
+def copy_back(target: models.Model, source: models.Model) -> None:
+    """Give the caller's instance the values the service just stored (``source`` is the locked
+    row), so a page holding it shows the change without reloading."""
+    if target is source:
+        return
+    for field in type(source)._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))

@@ -1,4 +1,9 @@
-"""Campaigns and their ranking groups: one function per change."""
+"""Campaigns and their ranking groups: one function per change.
+
+Each service is one transaction: ``lock`` the row (the organiser's permission checked on the row
+as stored, and the version the user loaded), the status machine (``.transitions``) and the
+input, ``save_versioned``, one audit entry.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +12,40 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
+from parindex.core.actions import changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.services import framework_freeze
 from parindex.units.models import Unit
 
 from .. import rules
-from ..models import (
-    AssessedUnit,
-    Campaign,
-    CampaignStatus,
-    Phase,
-    PhaseState,
-    RankingGroup,
+from ..audit_actions import (
+    CAMPAIGN_CLOSE,
+    CAMPAIGN_CREATE,
+    CAMPAIGN_OPEN,
+    CAMPAIGN_UPDATE,
+    GROUP_CREATE,
+    GROUP_DELETE,
+    GROUP_UPDATE,
 )
+from ..models import AssessedUnit, Campaign, Phase, PhaseState, RankingGroup
 from ..permissions import ensure_can_create_campaign, ensure_can_manage_campaign
+from ..workflow import CampaignAction
 from ._base import (
-    changes_of,
+    RELOAD,
+    actor_or_none,
+    campaign_conflict,
     clean_text,
+    copy_back,
     ensure_not_closed,
     ensure_preparing,
-    fresh,
+    manages_campaign_of,
     required_text,
-    save_versioned,
 )
+from .transitions import CAMPAIGN_RUNNER
 from .units import unit_problems
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -68,6 +80,17 @@ def _check_period(period_start: date | None, period_end: date | None) -> None:
         raise ServiceError("Ngày kết thúc kỳ đánh giá phải sau ngày bắt đầu.")
 
 
+def _lock_campaign(campaign: Campaign, actor: Any, expected_version: int | None) -> Campaign:
+    return lock(
+        Campaign,
+        campaign.pk,
+        actor=actor,
+        check=ensure_can_manage_campaign,
+        expected_version=expected_version,
+        conflict_message=campaign_conflict(campaign),
+    )
+
+
 def campaign_create(
     *,
     actor: Any,
@@ -93,14 +116,14 @@ def campaign_create(
             plan_reference=clean_text(plan_reference),
             period_start=period_start,
             period_end=period_end,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=actor_or_none(actor),
         )
         Phase.objects.bulk_create(
             [Phase(campaign=campaign, kind=kind) for kind in rules.PHASE_ORDER]
         )
         audit_record(
             actor=actor,
-            action="campaign.create",
+            action=CAMPAIGN_CREATE,
             obj=campaign,
             changes={"year": [None, campaign.year], "slug": [None, campaign.slug]},
             scope_unit_id=organiser.pk,
@@ -121,9 +144,8 @@ def campaign_update(
     slug: str | None = None,
 ) -> Campaign:
     """Edit the campaign's description. Year and slug change only before opening."""
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        current = fresh(campaign)
+        current = _lock_campaign(campaign, actor, expected_version)
         ensure_not_closed(current)
         fields: dict[str, Any] = {
             "name": required_text(name, "tên đợt đánh giá"),
@@ -138,41 +160,36 @@ def campaign_update(
             ensure_preparing(current, "đổi năm hoặc mã đợt")
             fields["year"] = new_year
             fields["slug"] = _check_slug(new_slug, exclude_pk=current.pk)
-        changes = changes_of(campaign, fields)
-        save_versioned(campaign, expected_version, fields)
+        changes = changes_of(current, fields)
+        save_versioned(current, fields)
         audit_record(
             actor=actor,
-            action="campaign.update",
-            obj=campaign,
+            action=CAMPAIGN_UPDATE,
+            obj=current,
             changes=changes,
-            scope_unit_id=campaign.organiser_id,
+            scope_unit_id=current.organiser_id,
         )
+    copy_back(campaign, current)
     return campaign
 
 
-def campaign_open(*, campaign: Campaign, actor: Any) -> Campaign:
+def campaign_open(
+    *, campaign: Campaign, actor: Any, expected_version: int | None = None
+) -> Campaign:
     """Open the campaign: it needs at least one unit; every criteria-set version used is frozen."""
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        current = fresh(campaign)
-        if not current.is_preparing:
-            raise ServiceError("Đợt đánh giá đã được mở trước đó.")
+        current = _lock_campaign(campaign, actor, expected_version)
+        target = CAMPAIGN_RUNNER.ensure(actor, current, CampaignAction.OPEN)
         members = list(
             AssessedUnit.objects.filter(campaign=current).select_related("unit", "framework")
         )
-        if not members:
-            raise ServiceError("Cần có ít nhất một đơn vị được đánh giá trước khi mở đợt.")
         problems: list[str] = []
         for member in members:
             problems.extend(unit_problems(current, member.unit, member.framework, adding=False))
         if problems:
             raise ServiceError(problems)
-        now = timezone.now()
-        updated = Campaign.objects.filter(pk=current.pk, status=CampaignStatus.PREPARING).update(
-            status=CampaignStatus.OPEN, opened_at=now, updated_at=now, version=current.version + 1
-        )
-        if not updated:
-            raise ServiceError("Đợt đánh giá đã được mở trước đó.")
+        old = current.status
+        save_versioned(current, {"status": target.value, "opened_at": timezone.now()})
         versions = {m.framework_id: m.framework for m in members}
         frozen = []
         for version in sorted(versions.values(), key=lambda v: v.pk):
@@ -180,42 +197,36 @@ def campaign_open(*, campaign: Campaign, actor: Any) -> Campaign:
             frozen.append(str(version))
         audit_record(
             actor=actor,
-            action="campaign.open",
+            action=CAMPAIGN_OPEN,
             obj=current,
-            changes={"status": ["preparing", "open"], "frozen": [None, frozen]},
+            changes={"status": [old, target.value], "frozen": [None, frozen]},
             scope_unit_id=current.organiser_id,
         )
-    campaign.refresh_from_db()
+    copy_back(campaign, current)
     return campaign
 
 
-def campaign_close(*, campaign: Campaign, actor: Any) -> Campaign:
-    """End the campaign; every phase still open is closed with it."""
-    ensure_can_manage_campaign(actor, campaign)
+def campaign_close(
+    *, campaign: Campaign, actor: Any, expected_version: int | None = None
+) -> Campaign:
+    """End the campaign; every phase still open is closed with it (all in one transaction)."""
     with transaction.atomic():
-        current = fresh(campaign)
-        if not current.is_open:
-            raise ServiceError("Chỉ kết thúc được đợt đang triển khai.")
+        current = _lock_campaign(campaign, actor, expected_version)
+        target = CAMPAIGN_RUNNER.ensure(actor, current, CampaignAction.CLOSE)
         now = timezone.now()
-        closing = list(
-            Phase.objects.filter(campaign=current, state=PhaseState.OPEN).values_list(
-                "kind", flat=True
-            )
-        )
-        Phase.objects.filter(campaign=current, state=PhaseState.OPEN).update(
-            state=PhaseState.CLOSED, closed_at=now
-        )
-        Campaign.objects.filter(pk=current.pk).update(
-            status=CampaignStatus.CLOSED, closed_at=now, updated_at=now, version=current.version + 1
-        )
+        still_open = Phase.objects.filter(campaign=current, state=PhaseState.OPEN)
+        closing = list(still_open.values_list("kind", flat=True))
+        still_open.update(state=PhaseState.CLOSED, closed_at=now, version=F("version") + 1)
+        old = current.status
+        save_versioned(current, {"status": target.value, "closed_at": now})
         audit_record(
             actor=actor,
-            action="campaign.close",
+            action=CAMPAIGN_CLOSE,
             obj=current,
-            changes={"status": ["open", "closed"], "phases_closed": [None, closing]},
+            changes={"status": [old, target.value], "phases_closed": [None, closing]},
             scope_unit_id=current.organiser_id,
         )
-    campaign.refresh_from_db()
+    copy_back(campaign, current)
     return campaign
 
 
@@ -237,12 +248,23 @@ def _check_group_code(campaign: Campaign, code: str, exclude_pk: int | None = No
     return code
 
 
+def _lock_group(group: RankingGroup, actor: Any, expected_version: int | None) -> RankingGroup:
+    return lock(
+        RankingGroup.objects.select_related("campaign"),
+        group.pk,
+        actor=actor,
+        check=manages_campaign_of,
+        expected_version=expected_version,
+        conflict_message=f"Nhóm xếp hạng “{group.name}” vừa được người khác sửa; {RELOAD}",
+        missing_message=f"Nhóm xếp hạng “{group.name}” không còn; vui lòng tải lại trang.",
+    )
+
+
 def group_create(
     *, campaign: Campaign, actor: Any, code: str, name: str, position: int | None = None
 ) -> RankingGroup:
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        current = fresh(campaign)
+        current = _lock_campaign(campaign, actor, None)
         ensure_not_closed(current)
         if position is None:
             last = RankingGroup.objects.filter(campaign=current).aggregate(m=Max("position"))["m"]
@@ -255,7 +277,7 @@ def group_create(
         )
         audit_record(
             actor=actor,
-            action="campaign.group.create",
+            action=GROUP_CREATE,
             obj=group,
             changes={"code": [None, group.code], "name": [None, group.name]},
             scope_unit_id=current.organiser_id,
@@ -272,48 +294,46 @@ def group_update(
     name: str,
     position: int,
 ) -> RankingGroup:
-    campaign = group.campaign
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        current = fresh(campaign)
-        ensure_not_closed(current)
+        current = _lock_group(group, actor, expected_version)
+        campaign = current.campaign
+        ensure_not_closed(campaign)
         fields: dict[str, Any] = {"name": required_text(name, "tên nhóm"), "position": position}
         new_code = clean_text(code).lower()
-        if new_code != group.code:
-            ensure_preparing(current, "đổi mã nhóm")
-            fields["code"] = _check_group_code(current, new_code, exclude_pk=group.pk)
-        changes = changes_of(group, fields)
-        save_versioned(group, expected_version, fields)
+        if new_code != current.code:
+            ensure_preparing(campaign, "đổi mã nhóm")
+            fields["code"] = _check_group_code(campaign, new_code, exclude_pk=current.pk)
+        changes = changes_of(current, fields)
+        save_versioned(current, fields)
         audit_record(
             actor=actor,
-            action="campaign.group.update",
-            obj=group,
+            action=GROUP_UPDATE,
+            obj=current,
             changes=changes,
-            scope_unit_id=current.organiser_id,
+            scope_unit_id=campaign.organiser_id,
         )
+    copy_back(group, current)
     return group
 
 
-def group_delete(*, group: RankingGroup, actor: Any) -> None:
-    campaign = group.campaign
-    ensure_can_manage_campaign(actor, campaign)
+def group_delete(*, group: RankingGroup, actor: Any, expected_version: int | None = None) -> None:
     with transaction.atomic():
-        current = fresh(campaign)
-        ensure_not_closed(current)
-        count = AssessedUnit.objects.filter(group=group).count()
+        current = _lock_group(group, actor, expected_version)
+        ensure_not_closed(current.campaign)
+        count = AssessedUnit.objects.filter(group=current).count()
         if count:
             raise ServiceError(
-                f"Nhóm “{group.name}” còn {count} đơn vị; chuyển hoặc bỏ các đơn vị này trước "
+                f"Nhóm “{current.name}” còn {count} đơn vị; chuyển hoặc bỏ các đơn vị này trước "
                 "khi xóa nhóm."
             )
         audit_record(
             actor=actor,
-            action="campaign.group.delete",
-            obj=group,
-            changes={"code": [group.code, None], "name": [group.name, None]},
-            scope_unit_id=current.organiser_id,
+            action=GROUP_DELETE,
+            obj=current,
+            changes={"code": [current.code, None], "name": [current.name, None]},
+            scope_unit_id=current.campaign.organiser_id,
         )
-        group.delete()
+        current.delete()
 
 
 __all__ = [

@@ -1,4 +1,8 @@
-"""Phases (dates, opening, closing), per-unit exceptions and not-applicable declarations."""
+"""Phases (dates, opening, closing), per-unit exceptions and not-applicable declarations.
+
+Opening, closing and reopening a phase run through the phase status machine
+(``.transitions.PHASE_RUNNER``), the same one that tells the pages which buttons to show.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from parindex.core.actions import changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.models import FrameworkVersion
 from parindex.units.models import Unit
 
 from .. import rules
+from ..audit_actions import (
+    EXCEPTION_GRANT,
+    EXCEPTION_REVOKE,
+    NA_DECLARE,
+    NA_WITHDRAW,
+    PHASE_ACTIONS,
+    PHASE_DATES,
+)
 from ..models import (
     AssessedUnit,
     Campaign,
@@ -24,7 +37,17 @@ from ..models import (
 )
 from ..nodes import SOURCE_LABELS, framework_node
 from ..permissions import ensure_can_manage_campaign
-from ._base import changes_of, clean_text, ensure_not_closed, fresh, required_text, save_versioned
+from ..workflow import PhaseAction
+from ._base import (
+    actor_or_none,
+    clean_text,
+    copy_back,
+    ensure_not_closed,
+    manages_campaign_of,
+    phase_conflict,
+    required_text,
+)
+from .transitions import PHASE_RUNNER
 
 # Phases whose deadline binds the units (the only ones a unit can be given more time in).
 UNIT_DEADLINE_PHASES = frozenset(r.phase for r in rules.RULES.values() if r.binds)
@@ -32,6 +55,18 @@ UNIT_DEADLINE_PHASES = frozenset(r.phase for r in rules.RULES.values() if r.bind
 
 def _label(phase: Phase) -> str:
     return str(phase.get_kind_display())
+
+
+def _lock_phase(phase: Phase, actor: Any, expected_version: int | None) -> Phase:
+    """The phase and its campaign, locked; the organiser's permission on the stored campaign."""
+    return lock(
+        Phase.objects.select_related("campaign"),
+        phase.pk,
+        actor=actor,
+        check=manages_campaign_of,
+        expected_version=expected_version,
+        conflict_message=phase_conflict(phase),
+    )
 
 
 def phase_set_dates(
@@ -43,129 +78,100 @@ def phase_set_dates(
     deadline: date | None,
 ) -> Phase:
     """Planned start and deadline (the end of that day, Asia/Ho_Chi_Minh)."""
-    ensure_can_manage_campaign(actor, phase.campaign)
-    if starts_on and deadline and deadline < starts_on:
-        raise ServiceError(
-            f"Hạn chót của giai đoạn {_label(phase)} ({rules.fmt_date(deadline)}) phải từ ngày "
-            f"bắt đầu ({rules.fmt_date(starts_on)}) trở đi."
-        )
     with transaction.atomic():
-        ensure_not_closed(fresh(phase.campaign))
+        current = _lock_phase(phase, actor, expected_version)
+        if starts_on and deadline and deadline < starts_on:
+            raise ServiceError(
+                f"Hạn chót của giai đoạn {_label(current)} ({rules.fmt_date(deadline)}) phải "
+                f"từ ngày bắt đầu ({rules.fmt_date(starts_on)}) trở đi."
+            )
+        ensure_not_closed(current.campaign)
         fields: dict[str, Any] = {"starts_on": starts_on, "deadline": deadline}
-        changes = changes_of(phase, fields)
-        save_versioned(phase, expected_version, fields)
+        changes = changes_of(current, fields)
+        save_versioned(current, fields)
         audit_record(
             actor=actor,
-            action="campaign.phase.dates",
-            obj=phase,
+            action=PHASE_DATES,
+            obj=current,
             changes=changes,
-            scope_unit_id=phase.campaign.organiser_id,
+            scope_unit_id=current.campaign.organiser_id,
         )
+    copy_back(phase, current)
     return phase
 
 
-def _transition(
-    phase: Phase,
+def _move(
+    current: Phase,
     actor: Any,
+    action: PhaseAction,
     *,
-    source: str,
-    target: str,
-    action: str,
-    extra: dict[str, Any],
+    extra: dict[str, Any] | None = None,
     reason: str = "",
-) -> Phase:
+) -> None:
+    """The runner's verdict was asked already: save the new state (stamped), audit it."""
+    target = PHASE_RUNNER.table.next_status(PhaseState(current.state), action)
+    assert target is not None
     now = timezone.now()
     stamp = {"opened_at": now} if target == PhaseState.OPEN else {"closed_at": now}
-    updated = Phase.objects.filter(pk=phase.pk, state=source).update(
-        state=target, version=phase.version + 1, **stamp, **extra
-    )
-    if not updated:
-        raise ServiceError(
-            f"Giai đoạn {_label(phase)} đã thay đổi trạng thái; vui lòng tải lại trang."
-        )
-    old = phase.state
-    phase.refresh_from_db()
+    more = dict(extra or {})
+    old = current.state
+    save_versioned(current, {"state": target.value, **stamp, **more})
     audit_record(
         actor=actor,
-        action=action,
-        obj=phase,
+        action=PHASE_ACTIONS[action],
+        obj=current,
         changes={
-            "state": [old, target],
-            **{k: [None, v] for k, v in extra.items()},
+            "state": [old, target.value],
+            **{k: [None, v] for k, v in more.items()},
             **({"reason": [None, reason]} if reason else {}),
         },
-        scope_unit_id=phase.campaign.organiser_id,
+        scope_unit_id=current.campaign.organiser_id,
     )
+
+
+def phase_open(*, phase: Phase, actor: Any, expected_version: int | None = None) -> Phase:
+    """Open a phase never opened (the campaign must be open)."""
+    with transaction.atomic():
+        current = _lock_phase(phase, actor, expected_version)
+        PHASE_RUNNER.ensure(actor, current, PhaseAction.OPEN)
+        _move(current, actor, PhaseAction.OPEN)
+    copy_back(phase, current)
     return phase
 
 
-def _require_open_campaign(phase: Phase) -> Campaign:
-    campaign = fresh(phase.campaign)
-    if campaign.is_preparing:
-        raise ServiceError("Mở đợt đánh giá trước khi mở từng giai đoạn.")
-    ensure_not_closed(campaign)
-    return campaign
-
-
-def phase_open(*, phase: Phase, actor: Any) -> Phase:
-    ensure_can_manage_campaign(actor, phase.campaign)
+def phase_close(*, phase: Phase, actor: Any, expected_version: int | None = None) -> Phase:
     with transaction.atomic():
-        _require_open_campaign(phase)
-        current = Phase.objects.get(pk=phase.pk)
-        if current.state != PhaseState.NOT_OPENED:
-            raise ServiceError(
-                f"Giai đoạn {_label(phase)} đã mở trước đó; dùng “Mở lại” nếu đã đóng."
-            )
-        return _transition(
-            current,
-            actor,
-            source=PhaseState.NOT_OPENED,
-            target=PhaseState.OPEN,
-            action="campaign.phase.open",
-            extra={},
-        )
+        current = _lock_phase(phase, actor, expected_version)
+        PHASE_RUNNER.ensure(actor, current, PhaseAction.CLOSE)
+        _move(current, actor, PhaseAction.CLOSE)
+    copy_back(phase, current)
+    return phase
 
 
-def phase_close(*, phase: Phase, actor: Any) -> Phase:
-    ensure_can_manage_campaign(actor, phase.campaign)
-    with transaction.atomic():
-        current = Phase.objects.get(pk=phase.pk)
-        if current.state != PhaseState.OPEN:
-            raise ServiceError(f"Giai đoạn {_label(phase)} không đang mở.")
-        return _transition(
-            current,
-            actor,
-            source=PhaseState.OPEN,
-            target=PhaseState.CLOSED,
-            action="campaign.phase.close",
-            extra={},
-        )
-
-
-def phase_reopen(*, phase: Phase, actor: Any, reason: str, deadline: date | None = None) -> Phase:
+def phase_reopen(
+    *,
+    phase: Phase,
+    actor: Any,
+    reason: str,
+    deadline: date | None = None,
+    expected_version: int | None = None,
+) -> Phase:
     """Open a closed phase again (with a reason), optionally with a new deadline."""
-    ensure_can_manage_campaign(actor, phase.campaign)
-    why = required_text(reason, "lý do mở lại giai đoạn")
     with transaction.atomic():
-        _require_open_campaign(phase)
-        current = Phase.objects.get(pk=phase.pk)
-        if current.state != PhaseState.CLOSED:
-            raise ServiceError(f"Giai đoạn {_label(phase)} chưa đóng nên không cần mở lại.")
+        current = _lock_phase(phase, actor, expected_version)
+        why = required_text(reason, "lý do mở lại giai đoạn")
+        PHASE_RUNNER.ensure(actor, current, PhaseAction.REOPEN)
         extra: dict[str, Any] = {}
         if deadline is not None:
             if current.starts_on and deadline < current.starts_on:
-                raise ServiceError("Hạn chót mới phải từ ngày bắt đầu trở đi.")
+                raise ServiceError(
+                    f"Hạn chót mới ({rules.fmt_date(deadline)}) phải từ ngày bắt đầu "
+                    f"({rules.fmt_date(current.starts_on)}) trở đi."
+                )
             extra["deadline"] = deadline
-        reopened = _transition(
-            current,
-            actor,
-            source=PhaseState.CLOSED,
-            target=PhaseState.OPEN,
-            action="campaign.phase.reopen",
-            extra=extra,
-            reason=why,
-        )
-        return reopened
+        _move(current, actor, PhaseAction.REOPEN, extra=extra, reason=why)
+    copy_back(phase, current)
+    return phase
 
 
 # --- Per-unit exceptions ----------------------------------------------------------------
@@ -176,16 +182,16 @@ def exception_grant(
 ) -> PhaseException:
     """Give one unit until the end of ``until`` (≥ the phase's deadline); replaces its earlier
     exception in the same phase."""
-    campaign = phase.campaign
-    ensure_can_manage_campaign(actor, campaign)
-    why = required_text(reason, "lý do gia hạn")
-    if phase.kind not in UNIT_DEADLINE_PHASES:
-        raise ServiceError(
-            f"Giai đoạn {_label(phase)} do cơ quan tổ chức thực hiện; không gia hạn theo đơn vị."
-        )
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
-        current = Phase.objects.get(pk=phase.pk)
+        current = _lock_phase(phase, actor, None)
+        campaign = current.campaign
+        why = required_text(reason, "lý do gia hạn")
+        if current.kind not in UNIT_DEADLINE_PHASES:
+            raise ServiceError(
+                f"Giai đoạn {_label(current)} do cơ quan tổ chức thực hiện; không gia hạn theo "
+                "đơn vị."
+            )
+        ensure_not_closed(campaign)
         if not AssessedUnit.objects.filter(campaign=campaign, unit=unit).exists():
             raise ServiceError(f"{unit.name} không thuộc danh sách được đánh giá của đợt này.")
         if current.deadline is None:
@@ -199,7 +205,7 @@ def exception_grant(
             )
         now = timezone.now()
         previous = PhaseException.objects.filter(phase=current, unit=unit, is_active=True).first()
-        actor_obj = actor if getattr(actor, "pk", None) else None
+        actor_obj = actor_or_none(actor)
         if previous is not None:
             PhaseException.objects.filter(pk=previous.pk).update(
                 is_active=False, revoked_at=now, revoked_by=actor_obj
@@ -209,7 +215,7 @@ def exception_grant(
         )
         audit_record(
             actor=actor,
-            action="campaign.exception.grant",
+            action=EXCEPTION_GRANT,
             obj=granted,
             changes={
                 "until": [previous.until if previous else None, until],
@@ -221,25 +227,32 @@ def exception_grant(
 
 
 def exception_revoke(*, exception: PhaseException, actor: Any) -> PhaseException:
-    campaign = exception.phase.campaign
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
-        updated = PhaseException.objects.filter(pk=exception.pk, is_active=True).update(
-            is_active=False,
-            revoked_at=timezone.now(),
-            revoked_by=actor if getattr(actor, "pk", None) else None,
+        current = lock(
+            PhaseException.objects.select_related("phase__campaign"),
+            exception.pk,
+            actor=actor,
+            check=lambda who, row: ensure_can_manage_campaign(who, row.phase.campaign),
         )
-        if not updated:
+        ensure_not_closed(current.phase.campaign)
+        if not current.is_active:
             raise ServiceError("Gia hạn này đã được thu hồi trước đó.")
-        exception.refresh_from_db()
+        fields: dict[str, Any] = {
+            "is_active": False,
+            "revoked_at": timezone.now(),
+            "revoked_by": actor_or_none(actor),
+        }
+        PhaseException.objects.filter(pk=current.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(current, name, value)
         audit_record(
             actor=actor,
-            action="campaign.exception.revoke",
-            obj=exception,
-            changes={"until": [exception.until, None]},
-            scope_unit_id=exception.unit_id,
+            action=EXCEPTION_REVOKE,
+            obj=current,
+            changes={"until": [current.until, None]},
+            scope_unit_id=current.unit_id,
         )
+    copy_back(exception, current)
     return exception
 
 
@@ -255,11 +268,10 @@ def na_declare(
     actor: Any,
 ) -> NotApplicableDeclaration:
     """Declare a survey- or organiser-sourced node not applicable for the whole campaign."""
-    ensure_can_manage_campaign(actor, campaign)
-    why = required_text(reason, "lý do không áp dụng")
-    code = clean_text(node_code)
     with transaction.atomic():
-        current = fresh(campaign)
+        current = lock(Campaign, campaign.pk, actor=actor, check=ensure_can_manage_campaign)
+        why = required_text(reason, "lý do không áp dụng")
+        code = clean_text(node_code)
         ensure_not_closed(current)
         if not AssessedUnit.objects.filter(campaign=current, framework=framework).exists():
             raise ServiceError(
@@ -286,11 +298,11 @@ def na_declare(
             node_name=node.name,
             source=node.source_text,
             reason=why,
-            declared_by=actor if getattr(actor, "pk", None) else None,
+            declared_by=actor_or_none(actor),
         )
         audit_record(
             actor=actor,
-            action="campaign.na.declare",
+            action=NA_DECLARE,
             obj=declaration,
             changes={"node_code": [None, code], "reason": [None, why]},
             scope_unit_id=current.organiser_id,
@@ -299,23 +311,30 @@ def na_declare(
 
 
 def na_withdraw(*, declaration: NotApplicableDeclaration, actor: Any) -> NotApplicableDeclaration:
-    campaign = declaration.campaign
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
-        updated = NotApplicableDeclaration.objects.filter(pk=declaration.pk, is_active=True).update(
-            is_active=False,
-            withdrawn_at=timezone.now(),
-            withdrawn_by=actor if getattr(actor, "pk", None) else None,
+        current = lock(
+            NotApplicableDeclaration.objects.select_related("campaign"),
+            declaration.pk,
+            actor=actor,
+            check=manages_campaign_of,
         )
-        if not updated:
+        ensure_not_closed(current.campaign)
+        if not current.is_active:
             raise ServiceError("Khai báo này đã được rút lại trước đó.")
-        declaration.refresh_from_db()
+        fields: dict[str, Any] = {
+            "is_active": False,
+            "withdrawn_at": timezone.now(),
+            "withdrawn_by": actor_or_none(actor),
+        }
+        NotApplicableDeclaration.objects.filter(pk=current.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(current, name, value)
         audit_record(
             actor=actor,
-            action="campaign.na.withdraw",
-            obj=declaration,
-            changes={"node_code": [declaration.node_code, None]},
-            scope_unit_id=campaign.organiser_id,
+            action=NA_WITHDRAW,
+            obj=current,
+            changes={"node_code": [current.node_code, None]},
+            scope_unit_id=current.campaign.organiser_id,
         )
+    copy_back(declaration, current)
     return declaration

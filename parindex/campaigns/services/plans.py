@@ -1,32 +1,37 @@
 """Plan task tables: the campaign's own plan (the organiser) and each assessed unit's internal
 plan (its head or focal officer). A task has its time as written ("Tháng 10/2025"), an optional
-due date and phase, lead and co-operating units or free text, and a status."""
+due date and phase, lead and co-operating units or free text, and a status.
+
+Every write locks the campaign row (directly, or through the task), so the writes to one plan
+are serialised: renumbering a plan is one transaction over all its rows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from parindex.core.actions import changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.units.models import Unit
 
+from ..audit_actions import TASK_CREATE, TASK_DELETE, TASK_REORDER, TASK_STATUS, TASK_UPDATE
 from ..models import AssessedUnit, Campaign, PhaseKind, PlanTask, TaskStatus
-from ..permissions import ensure_can_edit_unit_plan, ensure_can_manage_campaign
-from ._base import changes_of, clean_text, ensure_not_closed, fresh, required_text, save_versioned
-
-
-def ensure_can_edit_plan(actor: Any, campaign: Campaign, owner_unit: Unit | None) -> None:
-    """The campaign plan: the organiser. A unit's plan: that unit's head or focal officer."""
-    if owner_unit is None:
-        ensure_can_manage_campaign(actor, campaign)
-    else:
-        ensure_can_edit_unit_plan(actor, campaign, owner_unit)
+from ._base import (
+    RELOAD,
+    clean_text,
+    copy_back,
+    edits_task,
+    ensure_can_edit_plan,
+    ensure_not_closed,
+    required_text,
+)
 
 
 def allowed_plan_units(campaign: Campaign, owner_unit: Unit | None) -> Q:
@@ -86,9 +91,13 @@ def task_create(
     co_text: str = "",
     notes: str = "",
 ) -> PlanTask:
-    ensure_can_edit_plan(actor, campaign, owner_unit)
     with transaction.atomic():
-        current = fresh(campaign)
+        current = lock(
+            Campaign,
+            campaign.pk,
+            actor=actor,
+            check=lambda who, row: ensure_can_edit_plan(who, row, owner_unit),
+        )
         ensure_not_closed(current)
         _check_owner(current, owner_unit)
         _check_units(current, owner_unit, [*lead_units, *co_units])
@@ -111,12 +120,25 @@ def task_create(
         task.co_units.set(co_units)
         audit_record(
             actor=actor,
-            action="campaign.task.create",
+            action=TASK_CREATE,
             obj=task,
             changes={"title": [None, task.title], "due_on": [None, due_on]},
             scope_unit_id=_scope(current, owner_unit),
         )
     return task
+
+
+def _lock_task(task: PlanTask, actor: Any, expected_version: int | None) -> PlanTask:
+    """The task and its campaign, locked; who may edit that plan, on the stored rows."""
+    return lock(
+        PlanTask.objects.select_related("campaign"),
+        task.pk,
+        actor=actor,
+        check=edits_task,
+        expected_version=expected_version,
+        conflict_message=f"Nhiệm vụ “{task.title[:80]}” vừa được người khác sửa; {RELOAD}",
+        missing_message=f"Nhiệm vụ “{task.title[:80]}” không còn; vui lòng tải lại trang.",
+    )
 
 
 def task_update(
@@ -134,11 +156,11 @@ def task_update(
     co_text: str,
     notes: str,
 ) -> PlanTask:
-    campaign = task.campaign
-    owner_unit = task.owner_unit
-    ensure_can_edit_plan(actor, campaign, owner_unit)
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
+        current = _lock_task(task, actor, expected_version)
+        campaign = current.campaign
+        owner_unit = current.owner_unit
+        ensure_not_closed(campaign)
         _check_units(campaign, owner_unit, [*lead_units, *co_units])
         fields: dict[str, Any] = {
             "title": required_text(title, "nội dung nhiệm vụ"),
@@ -149,25 +171,26 @@ def task_update(
             "co_text": clean_text(co_text),
             "notes": clean_text(notes),
         }
-        changes: dict[str, Any] = changes_of(task, fields)
-        old_lead = sorted(task.lead_units.values_list("code", flat=True))
-        old_co = sorted(task.co_units.values_list("code", flat=True))
+        changes: dict[str, Any] = changes_of(current, fields)
+        old_lead = sorted(current.lead_units.values_list("code", flat=True))
+        old_co = sorted(current.co_units.values_list("code", flat=True))
         new_lead = sorted(u.code for u in lead_units)
         new_co = sorted(u.code for u in co_units)
         if old_lead != new_lead:
             changes["lead_units"] = [old_lead, new_lead]
         if old_co != new_co:
             changes["co_units"] = [old_co, new_co]
-        save_versioned(task, expected_version, fields)
-        task.lead_units.set(lead_units)
-        task.co_units.set(co_units)
+        save_versioned(current, fields)
+        current.lead_units.set(lead_units)
+        current.co_units.set(co_units)
         audit_record(
             actor=actor,
-            action="campaign.task.update",
-            obj=task,
+            action=TASK_UPDATE,
+            obj=current,
             changes=changes,
             scope_unit_id=_scope(campaign, owner_unit),
         )
+    copy_back(task, current)
     return task
 
 
@@ -180,66 +203,106 @@ def task_set_status(
     done_on: date | None = None,
 ) -> PlanTask:
     """Mark progress. Done records the day (today unless given); other statuses clear it."""
-    campaign = task.campaign
-    owner_unit = task.owner_unit
-    ensure_can_edit_plan(actor, campaign, owner_unit)
-    if status not in TaskStatus.values:
-        raise ServiceError(f"Tình trạng “{status}” không hợp lệ.")
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
-        version = task.version if expected_version is None else expected_version
+        current = _lock_task(task, actor, expected_version)
+        if status not in TaskStatus.values:
+            raise ServiceError(f"Tình trạng “{status}” không hợp lệ.")
+        ensure_not_closed(current.campaign)
         finished_on = (done_on or timezone.localdate()) if status == TaskStatus.DONE else None
         fields: dict[str, Any] = {"status": status, "done_on": finished_on}
-        changes = changes_of(task, fields)
-        save_versioned(task, version, fields)
+        changes = changes_of(current, fields)
+        save_versioned(current, fields)
         audit_record(
             actor=actor,
-            action="campaign.task.status",
-            obj=task,
+            action=TASK_STATUS,
+            obj=current,
             changes=changes,
-            scope_unit_id=_scope(campaign, owner_unit),
+            scope_unit_id=_scope(current.campaign, current.owner_unit),
         )
+    copy_back(task, current)
     return task
 
 
-def task_delete(*, task: PlanTask, actor: Any) -> None:
-    campaign = task.campaign
-    owner_unit = task.owner_unit
-    ensure_can_edit_plan(actor, campaign, owner_unit)
+def task_delete(*, task: PlanTask, actor: Any, expected_version: int | None = None) -> None:
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
+        current = _lock_task(task, actor, expected_version)
+        ensure_not_closed(current.campaign)
         audit_record(
             actor=actor,
-            action="campaign.task.delete",
-            obj=task,
-            changes={"title": [task.title, None]},
-            scope_unit_id=_scope(campaign, owner_unit),
+            action=TASK_DELETE,
+            obj=current,
+            changes={"title": [current.title, None]},
+            scope_unit_id=_scope(current.campaign, current.owner_unit),
         )
-        task.delete()
+        current.delete()
+
+
+def _plan_name(campaign: Campaign, owner_unit: Unit | None) -> str:
+    if owner_unit is None:
+        return f"Kế hoạch của đợt “{campaign.name}”"
+    return f"Kế hoạch của {owner_unit.name} — {campaign.name}"
+
+
+def _renumber(
+    campaign: Campaign, owner_unit: Unit | None, actor: Any, ordered_ids: Sequence[int]
+) -> list[PlanTask]:
+    """Inside the caller's transaction, with the campaign locked: give one plan's tasks the
+    positions 1, 2, … in ``ordered_ids`` (which must list every task of that plan once)."""
+    tasks = {t.pk: t for t in PlanTask.objects.filter(campaign=campaign, owner_unit=owner_unit)}
+    if sorted(ordered_ids) != sorted(tasks) or len(set(ordered_ids)) != len(ordered_ids):
+        raise ServiceError(
+            "Danh sách nhiệm vụ đã thay đổi; vui lòng tải lại trang rồi sắp xếp lại."
+        )
+    before = [t.pk for t in sorted(tasks.values(), key=lambda t: (t.position, t.pk))]
+    for position, pk in enumerate(ordered_ids, 1):
+        if tasks[pk].position != position:
+            PlanTask.objects.filter(pk=pk).update(position=position)
+            tasks[pk].position = position
+    audit_record(
+        actor=actor,
+        action=TASK_REORDER,
+        obj=campaign,
+        changes={"order": [before, list(ordered_ids)]},
+        scope_unit_id=_scope(campaign, owner_unit),
+        subject=_plan_name(campaign, owner_unit),
+    )
+    return [tasks[pk] for pk in ordered_ids]
 
 
 def task_reorder(
     *, campaign: Campaign, actor: Any, ordered_ids: Sequence[int], owner_unit: Unit | None = None
 ) -> list[PlanTask]:
-    """Renumber one plan: ``ordered_ids`` must list every task of that plan exactly once."""
-    ensure_can_edit_plan(actor, campaign, owner_unit)
+    """Renumber one plan: ``ordered_ids`` must list every task of that plan exactly once.
+    All rows or none."""
     with transaction.atomic():
-        ensure_not_closed(fresh(campaign))
-        tasks = {t.pk: t for t in PlanTask.objects.filter(campaign=campaign, owner_unit=owner_unit)}
-        if sorted(ordered_ids) != sorted(tasks) or len(set(ordered_ids)) != len(ordered_ids):
-            raise ServiceError(
-                "Danh sách nhiệm vụ đã thay đổi; vui lòng tải lại trang rồi sắp xếp lại."
-            )
-        before = [t.pk for t in sorted(tasks.values(), key=lambda t: (t.position, t.pk))]
-        for position, pk in enumerate(ordered_ids, 1):
-            if tasks[pk].position != position:
-                PlanTask.objects.filter(pk=pk).update(position=position)
-                tasks[pk].position = position
-        audit_record(
+        current = lock(
+            Campaign,
+            campaign.pk,
             actor=actor,
-            action="campaign.task.reorder",
-            obj=campaign,
-            changes={"order": [before, list(ordered_ids)]},
-            scope_unit_id=_scope(campaign, owner_unit),
+            check=lambda who, row: ensure_can_edit_plan(who, row, owner_unit),
         )
-    return [tasks[pk] for pk in ordered_ids]
+        ensure_not_closed(current)
+        return _renumber(current, owner_unit, actor, ordered_ids)
+
+
+def task_move(*, task: PlanTask, actor: Any, direction: Literal["up", "down"]) -> list[PlanTask]:
+    """Move one task a row up or down in its plan (the plan read and renumbered in the same
+    transaction). At the top (bottom) already: nothing changes."""
+    if direction not in ("up", "down"):
+        raise ServiceError("Chỉ chuyển nhiệm vụ lên hoặc xuống.")
+    with transaction.atomic():
+        current = _lock_task(task, actor, None)
+        campaign = current.campaign
+        owner_unit = current.owner_unit
+        ensure_not_closed(campaign)
+        ids = list(
+            PlanTask.objects.filter(campaign=campaign, owner_unit=owner_unit)
+            .order_by("position", "id")
+            .values_list("pk", flat=True)
+        )
+        index = ids.index(current.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(ids):
+            return []
+        ids[index], ids[target] = ids[target], ids[index]
+        return _renumber(campaign, owner_unit, actor, ids)

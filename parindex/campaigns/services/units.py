@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from parindex.core.actions import lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.models import FrameworkVersion
@@ -17,9 +18,17 @@ from parindex.units.kinds import UnitKind
 from parindex.units.models import Unit
 
 from .. import rules
+from ..audit_actions import UNIT_ADD, UNIT_REMOVE, UNIT_UPDATE
 from ..models import AssessedUnit, Campaign, RankingGroup
 from ..permissions import ensure_can_manage_campaign
-from ._base import ensure_not_closed, ensure_preparing, fresh, save_versioned
+from ._base import (
+    RELOAD,
+    actor_or_none,
+    copy_back,
+    ensure_not_closed,
+    ensure_preparing,
+    manages_campaign_of,
+)
 
 
 def _kind_label(kind: str) -> str:
@@ -84,11 +93,11 @@ def _add_many(
     framework: FrameworkVersion,
     actor: Any,
 ) -> list[AssessedUnit]:
-    ensure_can_manage_campaign(actor, campaign)
-    if not units:
-        raise ServiceError("Chưa chọn đơn vị nào.")
+    """One transaction for every unit: all are added (and audited) or none is."""
     with transaction.atomic():
-        current = fresh(campaign)
+        current = lock(Campaign, campaign.pk, actor=actor, check=ensure_can_manage_campaign)
+        if not units:
+            raise ServiceError("Chưa chọn đơn vị nào.")
         ensure_not_closed(current)
         _check_group(current, group)
         already = set(
@@ -106,7 +115,7 @@ def _add_many(
             framework = framework_freeze(
                 version=framework, actor=actor, reason=f"Dùng trong đợt {current.name}"
             )
-        actor_obj = actor if getattr(actor, "pk", None) else None
+        actor_obj = actor_or_none(actor)
         try:
             created = [
                 AssessedUnit.objects.create(
@@ -123,7 +132,7 @@ def _add_many(
         for member, unit in zip(created, units, strict=True):
             audit_record(
                 actor=actor,
-                action="campaign.unit.add",
+                action=UNIT_ADD,
                 obj=member,
                 changes={
                     "unit": [None, unit.code],
@@ -161,6 +170,20 @@ def assessed_units_add_bulk(
     return _add_many(campaign=campaign, units=units, group=group, framework=framework, actor=actor)
 
 
+def _lock_member(assessed: AssessedUnit, actor: Any, expected_version: int | None) -> AssessedUnit:
+    return lock(
+        AssessedUnit.objects.select_related("campaign"),
+        assessed.pk,
+        actor=actor,
+        check=manages_campaign_of,
+        expected_version=expected_version,
+        conflict_message=(
+            f"{assessed.unit.name} vừa được người khác đổi nhóm hoặc bộ tiêu chí; {RELOAD}"
+        ),
+        missing_message=f"{assessed.unit.name} không còn trong đợt; vui lòng tải lại trang.",
+    )
+
+
 def assessed_unit_update(
     *,
     assessed: AssessedUnit,
@@ -170,49 +193,49 @@ def assessed_unit_update(
     framework: FrameworkVersion,
 ) -> AssessedUnit:
     """Move a unit to another group (until the campaign ends) or set (only before opening)."""
-    campaign = assessed.campaign
-    ensure_can_manage_campaign(actor, campaign)
     with transaction.atomic():
-        current = fresh(campaign)
-        ensure_not_closed(current)
-        _check_group(current, group)
+        current = _lock_member(assessed, actor, expected_version)
+        campaign = current.campaign
+        ensure_not_closed(campaign)
+        _check_group(campaign, group)
         fields: dict[str, Any] = {"group": group}
-        if framework.pk != assessed.framework_id:
-            ensure_preparing(current, "đổi bộ tiêu chí của đơn vị")
-            problems = unit_problems(current, assessed.unit, framework, adding=False)
+        if framework.pk != current.framework_id:
+            ensure_preparing(campaign, "đổi bộ tiêu chí của đơn vị")
+            problems = unit_problems(campaign, current.unit, framework, adding=False)
             if problems:
                 raise ServiceError(problems)
             fields["framework"] = framework
         changes = {
-            name: [str(getattr(assessed, name)), str(value)]
+            name: [str(getattr(current, name)), str(value)]
             for name, value in fields.items()
-            if getattr(assessed, f"{name}_id") != value.pk
+            if getattr(current, f"{name}_id") != value.pk
         }
-        save_versioned(assessed, expected_version, fields)
+        save_versioned(current, fields)
         audit_record(
             actor=actor,
-            action="campaign.unit.update",
-            obj=assessed,
+            action=UNIT_UPDATE,
+            obj=current,
             changes=changes,
-            scope_unit_id=current.organiser_id,
+            scope_unit_id=campaign.organiser_id,
         )
+    copy_back(assessed, current)
     return assessed
 
 
-def assessed_unit_remove(*, assessed: AssessedUnit, actor: Any) -> None:
-    campaign = assessed.campaign
-    ensure_can_manage_campaign(actor, campaign)
+def assessed_unit_remove(
+    *, assessed: AssessedUnit, actor: Any, expected_version: int | None = None
+) -> None:
     with transaction.atomic():
-        current = fresh(campaign)
-        ensure_preparing(current, "bỏ đơn vị khỏi đợt")
+        current = _lock_member(assessed, actor, expected_version)
+        ensure_preparing(current.campaign, "bỏ đơn vị khỏi đợt")
         audit_record(
             actor=actor,
-            action="campaign.unit.remove",
-            obj=assessed,
-            changes={"unit": [assessed.unit.code, None]},
-            scope_unit_id=current.organiser_id,
+            action=UNIT_REMOVE,
+            obj=current,
+            changes={"unit": [current.unit.code, None]},
+            scope_unit_id=current.campaign.organiser_id,
         )
-        assessed.delete()
+        current.delete()
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .. import services
 from ..models import Campaign
 from ..permissions import campaigns_visible_to, ensure_can_manage_campaign
 
@@ -28,6 +29,19 @@ def managed_campaign(request: HttpRequest, slug: str) -> Campaign:
     campaign = visible_campaign(request, slug)
     ensure_can_manage_campaign(request.user, campaign)
     return campaign
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The ``version`` a button's form carried (the row's version when the page was built)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def with_phase_options(request: HttpRequest, campaign: Campaign, rows: list[Any]) -> None:
+    """Give each phase row the actions the person may take, as the services would answer."""
+    for row in rows:
+        row.phase.campaign = campaign  # the page's copy: no query per phase
+        row.options = services.phase_options(request.user, row.phase)
 
 
 def error_messages(exc: ValidationError) -> list[str]:

@@ -24,7 +24,14 @@ from ..permissions import (
     ensure_can_create_campaign,
     is_organiser_side_reader,
 )
-from ._common import add_form_errors, managed_campaign, show_errors, visible_campaign
+from ._common import (
+    add_form_errors,
+    managed_campaign,
+    posted_version,
+    show_errors,
+    visible_campaign,
+    with_phase_options,
+)
 
 
 @login_required
@@ -102,7 +109,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.campaign_update(
+            campaign = services.campaign_update(
                 campaign=campaign,
                 actor=request.user,
                 expected_version=data["version"] or campaign.version,
@@ -140,8 +147,17 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("Không tìm thấy đợt đánh giá")
         return redirect("campaigns:unit_dashboard", slug=campaign.slug, code=row.unit.code)
     context = selectors.campaign_dashboard(campaign)
+    can_manage = can_manage_campaign(request.user, campaign)
+    if can_manage:
+        with_phase_options(request, campaign, context["phases"])
     context.update(
-        {"campaign": campaign, "can_manage": can_manage_campaign(request.user, campaign)}
+        {
+            "campaign": campaign,
+            "can_manage": can_manage,
+            "campaign_options": (
+                services.campaign_options(request.user, campaign) if can_manage else []
+            ),
+        }
     )
     return render(request, "campaigns/detail.html", context)
 
@@ -151,7 +167,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     try:
-        services.campaign_open(campaign=campaign, actor=request.user)
+        services.campaign_open(
+            campaign=campaign, actor=request.user, expected_version=posted_version(request)
+        )
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -164,7 +182,9 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_close(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     try:
-        services.campaign_close(campaign=campaign, actor=request.user)
+        services.campaign_close(
+            campaign=campaign, actor=request.user, expected_version=posted_version(request)
+        )
     except ValidationError as exc:
         show_errors(request, exc)
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -196,24 +196,11 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def task_move(request: HttpRequest, slug: str, pk: int, direction: str) -> HttpResponse:
     task = _task(request, slug, pk)
-    ids = list(
-        PlanTask.objects.filter(campaign=task.campaign, owner_unit=task.owner_unit)
-        .order_by("position", "id")
-        .values_list("pk", flat=True)
-    )
-    index = ids.index(task.pk)
-    target = index - 1 if direction == "len" else index + 1
-    if direction not in ("len", "xuong"):
+    moves: dict[str, Literal["up", "down"]] = {"len": "up", "xuong": "down"}
+    if direction not in moves:
         raise Http404("Không có thao tác này")
-    if 0 <= target < len(ids):
-        ids[index], ids[target] = ids[target], ids[index]
-        try:
-            services.task_reorder(
-                campaign=task.campaign,
-                owner_unit=task.owner_unit,
-                ordered_ids=ids,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            show_errors(request, exc)
+    try:
+        services.task_move(task=task, actor=request.user, direction=moves[direction])
+    except ValidationError as exc:
+        show_errors(request, exc)
     return redirect(_plan_url(task))

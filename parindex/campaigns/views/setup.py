@@ -34,7 +34,15 @@ from ..models import (
     RankingGroup,
 )
 from ..nodes import declarable_nodes
-from ._common import add_form_errors, back, managed_campaign, show_errors
+from ..workflow import PhaseAction
+from ._common import (
+    add_form_errors,
+    back,
+    managed_campaign,
+    posted_version,
+    show_errors,
+    with_phase_options,
+)
 
 # --- Ranking groups ----------------------------------------------------------------------
 
@@ -252,6 +260,7 @@ def _phase(campaign: Campaign, kind: str) -> Phase:
 def phase_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     rows = selectors.phase_rows(campaign)
+    with_phase_options(request, campaign, rows)
     for row in rows:
         kind = row.phase.kind
         row.forms["dates"] = PhaseDatesForm(
@@ -301,15 +310,20 @@ def phase_dates(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 def phase_action(request: HttpRequest, slug: str, kind: str, action: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     phase = _phase(campaign, kind)
-    label = phase.get_kind_display()
     try:
-        if action == "mo":
-            services.phase_open(phase=phase, actor=request.user)
+        chosen = PhaseAction(action)
+    except ValueError:
+        raise Http404("Không có thao tác này") from None
+    label = phase.get_kind_display()
+    version = posted_version(request)
+    try:
+        if chosen == PhaseAction.OPEN:
+            services.phase_open(phase=phase, actor=request.user, expected_version=version)
             done = f"Đã mở giai đoạn {label}."
-        elif action == "dong":
-            services.phase_close(phase=phase, actor=request.user)
+        elif chosen == PhaseAction.CLOSE:
+            services.phase_close(phase=phase, actor=request.user, expected_version=version)
             done = f"Đã đóng giai đoạn {label}."
-        elif action == "mo-lai":
+        else:
             form = ReopenForm(request.POST, prefix=f"re-{kind}")
             if not form.is_valid():
                 messages.error(request, "Cần nhập lý do mở lại giai đoạn (và hạn chót dd/mm/yyyy).")
@@ -319,10 +333,9 @@ def phase_action(request: HttpRequest, slug: str, kind: str, action: str) -> Htt
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 deadline=form.cleaned_data["deadline"],
+                expected_version=version,
             )
             done = f"Đã mở lại giai đoạn {label}."
-        else:
-            raise Http404("Không có thao tác này")
     except ValidationError as exc:
         show_errors(request, exc)
     else:

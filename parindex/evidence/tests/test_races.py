@@ -37,6 +37,7 @@ from parindex.assessments.workflow import Status
 from parindex.core.errors import ServiceError
 from parindex.core.models import AuditEntry
 from parindex.evidence import services
+from parindex.evidence.audit_actions import ATTACH
 from parindex.evidence.models import EvidenceDocument, EvidenceLink
 from parindex.evidence.selectors import document_dict, document_locked_reason
 from parindex.evidence.services import (
@@ -265,7 +266,7 @@ def test_attach_first_then_the_snapshot_contains_it(world, monkeypatch):
 
     def audit_then_wait(**kwargs: Any) -> Any:
         out = original(**kwargs)
-        if kwargs.get("action") == "evidence.attach":
+        if kwargs.get("action") is ATTACH:
             linked.set()
             release.wait(TIMEOUT)
         return out

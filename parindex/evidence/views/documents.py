@@ -8,8 +8,6 @@ The inline preview may be framed by the site's own pages only.
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
+from .. import files, selectors, services
 from ..forms import MetadataForm, initial_for
-from ..models import DocumentKind, EvidenceDocument
+from ..models import DocumentKind
 from ..permissions import can_edit_document
 from ._common import error_texts, show_errors, visible_document
 
@@ -28,7 +26,6 @@ SANDBOX_CSP = (
     "sandbox; default-src 'none'; object-src 'self'; img-src 'self' data:; "
     "style-src 'unsafe-inline'; frame-ancestors 'self'"
 )
-PREVIEW_MAX_SIDE = 2400
 
 
 def _harden(response: HttpResponseBase) -> HttpResponseBase:
@@ -87,20 +84,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evidence/detail.html", context)
 
 
-def _heic_as_jpeg(document: EvidenceDocument) -> bytes:
-    import pillow_heif
-    from PIL import ImageOps
-
-    with document.file.open("rb") as handle:
-        heif = pillow_heif.open_heif(handle, convert_hdr_to_8bit=True)
-        image = heif.to_pillow()
-    image = ImageOps.exif_transpose(image) or image
-    image.thumbnail((PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE))
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
 @login_required
 @require_GET
 @xframe_options_sameorigin
@@ -110,13 +93,13 @@ def preview(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = visible_document(request, pk)
     if document.kind in (DocumentKind.PDF, DocumentKind.JPEG, DocumentKind.PNG):
         response: HttpResponseBase = FileResponse(
-            document.file.open("rb"),
+            files.open_stored(document),
             content_type=document.mime,
             as_attachment=False,
             filename=document.original_name,
         )
     elif document.kind == DocumentKind.HEIC:
-        response = HttpResponse(_heic_as_jpeg(document), content_type="image/jpeg")
+        response = HttpResponse(files.preview_jpeg(document), content_type="image/jpeg")
         response["Content-Disposition"] = "inline"
     else:
         text = document.extracted_text or "(Tệp này không có nội dung văn bản đọc được.)"
@@ -130,7 +113,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponseBase:
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = visible_document(request, pk)
     response = FileResponse(
-        document.file.open("rb"),
+        files.open_stored(document),
         content_type=document.mime,
         as_attachment=True,
         filename=document.original_name,

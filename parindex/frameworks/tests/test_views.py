@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.models import CriterionNode, FrameworkVersion
 from parindex.frameworks.services import framework_freeze, framework_import
+from parindex.web.templatetags.vn import vn_date
 
 from .conftest import Province
 from .helpers import department_doc, find, node_row, set_cell, xlsx_bytes, xlsx_file, yaml_bytes
@@ -67,6 +68,7 @@ def test_upload_preview_then_confirm(organiser_client: Client, province: Provinc
     assert "Tệp hợp lệ — xem trước" in html
     assert "63 (trong đó 45 tiêu chí được chấm điểm)" in html
     assert "vd-xa-2025, bản 1 (dự thảo)" in html
+    assert "SHA-256" not in html  # the preview names the set by code and number, no hash
     assert FrameworkVersion.objects.count() == 0  # nothing saved before confirmation
     confirmed = organiser_client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)})
     version = FrameworkVersion.objects.get()
@@ -146,7 +148,8 @@ def test_reimport_refuses_another_set(
 
 def test_tree_page(organiser_client: Client, department_set: FrameworkVersion) -> None:
     html = organiser_client.get(f"/bo-tieu-chi/{department_set.pk}/").content.decode()
-    assert department_set.sha256 in html
+    assert department_set.sha256 not in html and department_set.sha256[:8] not in html
+    assert "SHA-256" not in html
     assert "Nếu done ≥ 0,9 × planned: điểm tối đa × done / planned" in html
     assert "Hình thức tuyên truyền CCHC" in html
     assert ">1,5<" in html  # 1.4.2's max with a decimal comma
@@ -245,7 +248,7 @@ def test_node_edit_conflict(organiser_client: Client, department_set: FrameworkV
 def test_clone_and_delete_pages(
     organiser_client: Client, province: Province, department_set: FrameworkVersion
 ) -> None:
-    framework_freeze(version=department_set, actor=province["organiser"])
+    department_set = framework_freeze(version=department_set, actor=province["organiser"])
     form = organiser_client.get(f"/bo-tieu-chi/{department_set.pk}/sao-chep/").content.decode()
     assert 'value="vd-so-2026"' in form and 'value="2026"' in form
     made = organiser_client.post(
@@ -256,7 +259,8 @@ def test_clone_and_delete_pages(
     assert clone.derived_from_id == department_set.pk
     listing = organiser_client.get("/bo-tieu-chi/").content.decode()
     assert "vd-so-2025 · bản 1" in listing  # derived from
-    assert clone.sha_prefix in listing
+    assert clone.sha256[:8] not in listing and "SHA-256" not in listing
+    assert "Khóa lúc" in listing and vn_date(department_set.frozen_at) in listing
     refused = organiser_client.post(f"/bo-tieu-chi/{department_set.pk}/xoa/")
     assert refused["Location"] == f"/bo-tieu-chi/{department_set.pk}/"
     assert FrameworkVersion.objects.filter(pk=department_set.pk).exists()

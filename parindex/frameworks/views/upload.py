@@ -1,29 +1,22 @@
 """Uploading a set (new, or re-importing a draft): problems or a preview, then confirmation.
 
-Nothing is saved before the confirmation. A clean upload's files wait in a server-side
-temporary folder named by a random token; the confirmation form carries a signed ticket
-(who, for which organiser or draft, which files) valid for one hour.
+Nothing is saved before the confirmation. A clean upload's files wait in the staging area
+(:mod:`..staging`: a random folder, a signed ticket valid for one hour).
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.errors import ServiceError
 from parindex.units.models import Unit
 
 from ..checking import CheckResult, display_name
@@ -41,44 +34,8 @@ from ..services import (
     framework_import,
     framework_reimport,
 )
+from ..staging import TicketError, discard, read_ticket, stage_upload, staged_files
 from .common import problem_rows, service_messages, version_or_404
-
-UPLOAD_DIR = "tmp/framework-uploads"
-SALT = "parindex.frameworks.upload"
-MAX_AGE = 3600  # seconds between the preview and the confirmation
-
-
-def _remove_stale() -> None:
-    """Best effort: drop uploads nobody confirmed within a day."""
-    cutoff = timezone.now() - timedelta(days=1)
-    try:
-        folders, _files = default_storage.listdir(UPLOAD_DIR)
-        for folder in folders:
-            path = f"{UPLOAD_DIR}/{folder}"
-            _dirs, files = default_storage.listdir(path)
-            stale = [f"{path}/{name}" for name in files]
-            if stale and all(default_storage.get_modified_time(f) < cutoff for f in stale):
-                for name in stale:
-                    default_storage.delete(name)
-    except (OSError, NotImplementedError):
-        pass
-
-
-def _stash(files: list[tuple[str, bytes]]) -> list[str]:
-    _remove_stale()
-    token = secrets.token_hex(16)
-    return [
-        default_storage.save(f"{UPLOAD_DIR}/{token}/{index}.bin", ContentFile(content))
-        for index, (_name, content) in enumerate(files)
-    ]
-
-
-def _discard(paths: list[str]) -> None:
-    for path in paths:
-        try:
-            default_storage.delete(path)
-        except OSError:
-            pass
 
 
 def _read(upload: Any) -> tuple[str, bytes]:
@@ -136,18 +93,12 @@ def _handle_upload(request: HttpRequest, target: FrameworkVersion | None) -> Htt
         result = framework_check_upload(filename=main[0], content=main[1], questionnaires=extra)
         context.update(_preview_context(result, organiser, target))
         if result.ok and not context.get("code_mismatch"):
-            paths = _stash([main, *extra])
-            context["ticket"] = signing.dumps(
-                {
-                    "paths": paths,
-                    "names": [main[0]] + [name for name, _c in extra],
-                    "user": request.user.pk,
-                    "organiser": organiser.pk if organiser is not None else None,
-                    "target": target.pk if target is not None else None,
-                    "expected_version": target.version if target is not None else None,
-                    "sha256": result.sha256,
-                },
-                salt=SALT,
+            context["ticket"] = stage_upload(
+                [main, *extra],
+                user_id=request.user.pk,
+                organiser_id=organiser.pk if organiser is not None else None,
+                target_id=target.pk if target is not None else None,
+                expected_version=target.version if target is not None else None,
             )
         status = 200 if result.ok else 422
         return render(request, "frameworks/upload.html", context, status=status)
@@ -186,37 +137,30 @@ def _failed(request: HttpRequest, text: str, target_pk: int | None = None) -> Ht
 @require_POST
 def upload_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        ticket = signing.loads(request.POST.get("ticket", ""), salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        return _failed(request, "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại.")
-    except signing.BadSignature:
-        return _failed(request, "Yêu cầu không hợp lệ. Hãy tải tệp lên lại.")
-    if ticket.get("user") != request.user.pk:
+        staged = read_ticket(request.POST.get("ticket", ""))
+    except TicketError as exc:
+        return _failed(request, str(exc))
+    if staged.user_id != request.user.pk:
         raise PermissionDenied("Bản xem trước này không phải của bạn.")
-    paths: list[str] = [str(p) for p in ticket.get("paths", [])]
-    names: list[str] = [str(n) for n in ticket.get("names", [])]
-    target_pk = ticket.get("target")
-    if not paths or not all(default_storage.exists(p) for p in paths):
+    target_pk = staged.target_id
+    files = staged_files(staged)
+    if not files:
         return _failed(request, "Tệp đã được lưu hoặc đã bị xóa. Hãy tải tệp lên lại.", target_pk)
-    files: list[tuple[str, bytes]] = []
-    for path, name in zip(paths, names, strict=False):
-        with default_storage.open(path, "rb") as handle:
-            files.append((name, handle.read()))
     (main_name, main_content), extra = files[0], files[1:]
     try:
         if target_pk is not None:
-            target = version_or_404(request, int(target_pk))
+            target = version_or_404(request, target_pk)
             version = framework_reimport(
                 actor=request.user,
                 version=target,
                 filename=main_name,
                 content=main_content,
                 questionnaires=extra,
-                expected_version=ticket.get("expected_version"),
+                expected_version=staged.expected_version,
             )
             note = f"Đã thay nội dung dự thảo {version.code} (bản {version.number})."
         else:
-            organiser = Unit.objects.filter(pk=ticket.get("organiser")).first()
+            organiser = Unit.objects.filter(pk=staged.organiser_id).first()
             if organiser is None:
                 return _failed(request, "Không tìm thấy cơ quan ban hành. Hãy tải tệp lên lại.")
             version = framework_import(
@@ -228,7 +172,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
             )
             note = f"Đã lưu bộ tiêu chí {version.code}, bản {version.number} (dự thảo)."
     except FrameworkFileError as exc:
-        _discard(paths)
+        discard(staged)
         context = {
             "form": UploadForm(
                 organisers=import_organisers(request.user), fixed_organiser=target_pk is not None
@@ -238,12 +182,9 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
             "error_count": sum(1 for p in exc.problems if p.is_error),
         }
         return render(request, "frameworks/upload.html", context, status=422)
-    except ConflictError as exc:
-        _discard(paths)
+    except ServiceError as exc:  # a conflict too: the draft changed since the preview
+        discard(staged)
         return _failed(request, " ".join(service_messages(exc)), target_pk)
-    except ServiceError as exc:
-        _discard(paths)
-        return _failed(request, " ".join(service_messages(exc)), target_pk)
-    _discard(paths)
+    discard(staged)
     messages.success(request, note)
     return redirect("frameworks:detail", pk=version.pk)

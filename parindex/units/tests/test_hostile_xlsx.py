@@ -44,9 +44,9 @@ from parindex.exchange.tests.hostile import lifted_part_limits as lifted
 from parindex.units.importing import UNCHANGED
 from parindex.units.models import Unit
 from parindex.units.services import unit_import_apply, unit_import_preview
+from parindex.units.staging import IMPORT_DIR
 from parindex.units.tests.factories import UnitFactory
 from parindex.units.tests.xlsxutil import HEADERS, make_xlsx
-from parindex.units.views import IMPORT_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.factories import user_with_role
+from parindex.core.audit import REGISTRY, audit_lines
 from parindex.core.errors import ServiceError
 from parindex.core.models import AuditEntry
 from parindex.units.importing import CREATE, UNCHANGED, UPDATE
@@ -560,3 +561,29 @@ def test_template_has_the_header_row_and_instructions():
     instructions = [r[0] for r in read_xlsx(data, "Hướng dẫn") if r and r[0]]
     assert "Mã đơn vị kế thừa" in instructions
     assert "dac_khu" in instructions
+
+
+def test_import_records_declared_actions_with_labels(organiser_body, organiser_user):
+    unit_import_apply(actor=organiser_user, organiser=organiser_body, file=make_xlsx(GOOD_ROWS))
+    changed = [[*GOOD_ROWS[1][:2], "Sơn Lĩnh mới", *GOOD_ROWS[1][3:]]]
+    unit_import_apply(actor=organiser_user, organiser=organiser_body, file=make_xlsx(changed))
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert {e.action for e in entries} == {
+        "unit.import.create",
+        "unit.import.update",
+        "unit.import",
+    }
+    assert all(e.action in REGISTRY for e in entries)
+    labels = {line.label for line in audit_lines(entries)}
+    assert labels == {
+        "Thêm đơn vị khi nhập danh sách từ tệp",
+        "Cập nhật đơn vị khi nhập danh sách từ tệp",
+        "Nhập danh sách đơn vị từ tệp",
+    }
+    summary = audit_lines([e for e in entries if e.action == "unit.import"][:1])[0]
+    assert [(c.field, c.new) for c in summary.changes] == [
+        ("Tệp", "—"),  # the name of the uploaded file (none when given as bytes)
+        ("Số đơn vị thêm mới", "4"),
+        ("Số đơn vị cập nhật", "0"),
+        ("Số đơn vị không đổi", "0"),
+    ]
