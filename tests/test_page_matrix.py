@@ -129,10 +129,33 @@ def test_url_walk_finds_the_main_pages(demo: None) -> None:
             assert key in urls
 
 
+def _fingerprint() -> dict[str, tuple[int, int]]:
+    """Rows per model of the project's apps, and the sum of their lock counters."""
+    from django.apps import apps
+    from django.db.models import Sum
+
+    out = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("parindex."):
+            continue
+        versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+        total = model.objects.aggregate(v=Sum("version"))["v"] or 0 if versioned else 0
+        out[model._meta.label] = (model.objects.count(), total)
+    return out
+
+
 def test_every_page_answers_without_error_for_every_role(demo: None) -> None:
-    """One demo load, every role in turn (the demo takes seconds to load)."""
-    urls = _urls()
+    """One demo load, every role in turn (the demo takes seconds to load). Looking changes
+    nothing: no GET creates, deletes or updates a row of the project's tables — including the
+    page of every assessed unit, started or not."""
+    from parindex.campaigns.models import AssessedUnit
+
+    urls = _urls() + [
+        reverse("assessments:open", args=[pk])
+        for pk in AssessedUnit.objects.values_list("pk", flat=True)
+    ]
     failures = []
+    before = _fingerprint()
     for username in [None, *ROLES]:
         client = Client(raise_request_exception=False)
         if username:
@@ -151,6 +174,8 @@ def test_every_page_answers_without_error_for_every_role(demo: None) -> None:
                 refused = response.status_code in (401, 403, 405)  # 405: POST-only actions
                 if not (refused or "/tai-khoan/dang-nhap/" in location):
                     failures.append(f"anonymous: {url}: got {response.status_code}")
+    after = _fingerprint()
+    failures += [f"{m}: {before[m]} -> {after[m]}" for m in before if before[m] != after[m]]
     assert failures == []
 
 
