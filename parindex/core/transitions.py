@@ -90,7 +90,7 @@ class TransitionTable(Generic[S, A, R]):
         self.status_labels = dict(status_labels)
         self.action_labels = dict(action_labels)
         self.role_names = dict(role_names)
-        missing = [a for (_s, a) in transitions if a not in self.action_labels]
+        missing: list[object] = [a for (_s, a) in transitions if a not in self.action_labels]
         missing += [s for (s, _a) in transitions if s not in self.status_labels]
         missing += [r for (_t, r) in transitions.values() if r not in self.role_names]
         if missing:
@@ -121,17 +121,24 @@ class Runner(Generic[S, A, R]):
         status_of: Callable[[Any], S],
         holds: Callable[[Any, Any, R], bool],
         guards: Mapping[A, Guard] | None = None,
+        status_refusals: Mapping[tuple[S, A], Callable[[Any], str]] | None = None,
     ) -> None:
+        """``status_refusals`` may name a refusal better than "not in this status", per
+        (status, action), from the row ("Giai đoạn … đã mở trước đó; dùng “Mở lại”")."""
         self.table = table
         self.status_of = status_of
         self.holds = holds
         self.guards: dict[A, Guard] = dict(guards or {})
+        self.status_refusals = dict(status_refusals or {})
 
     def verdict(self, actor: Any, obj: Any, action: A) -> Verdict:
         status = self.status_of(obj)
         found = self.table.find(status, action)
         label = self.table.action_labels.get(action, str(action))
         if found is None:
+            better = self.status_refusals.get((status, action))
+            if better is not None:
+                return Verdict(False, better(obj), "status")
             return Verdict(
                 False,
                 f"Không thể “{label}” khi đang ở trạng thái “{self.table.status_labels[status]}”.",

@@ -294,8 +294,10 @@ def unit_update(
     address: str | _Unset = UNSET,
     organiser: Unit | _Unset | None = UNSET,
     is_organiser: bool | _Unset = UNSET,
+    successors: Iterable[Unit] | _Unset = UNSET,
 ) -> Unit:
-    """Change the given fields; ``expected_version`` is the one the user loaded (else
+    """Change the given fields (and, when given, the successors: the edit page saves both
+    together, or nothing); ``expected_version`` is the one the user loaded (else
     ``ConflictError`` carrying both versions). ``unit`` gets the stored values back."""
     with transaction.atomic():
         row = _lock(actor, unit, expected_version)
@@ -311,6 +313,8 @@ def unit_update(
             is_organiser=is_organiser,
         )
         _change_fields(actor, row, given)
+        if not isinstance(successors, _Unset):
+            _change_successors(actor, row, successors)
         _copy_back(unit, row)
         return unit
 
@@ -329,42 +333,6 @@ def unit_set_successors(
     """
     with transaction.atomic():
         row = _lock(actor, unit, expected_version)
-        _change_successors(actor, row, successors)
-        _copy_back(unit, row)
-        return unit
-
-
-def unit_edit(
-    *,
-    actor: Any,
-    unit: Unit,
-    expected_version: int,
-    successors: Iterable[Unit],
-    name: str | _Unset = UNSET,
-    short_name: str | _Unset = UNSET,
-    kind: str | _Unset = UNSET,
-    parent: Unit | _Unset | None = UNSET,
-    valid_from: date | _Unset | None = UNSET,
-    valid_to: date | _Unset | None = UNSET,
-    address: str | _Unset = UNSET,
-    organiser: Unit | _Unset | None = UNSET,
-    is_organiser: bool | _Unset = UNSET,
-) -> Unit:
-    """The edit page's save: the fields and the successors together, or nothing."""
-    with transaction.atomic():
-        row = _lock(actor, unit, expected_version)
-        given = _given(
-            name=name,
-            short_name=short_name,
-            kind=kind,
-            parent=parent,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            address=address,
-            organiser=organiser,
-            is_organiser=is_organiser,
-        )
-        _change_fields(actor, row, given)
         _change_successors(actor, row, successors)
         _copy_back(unit, row)
         return unit

@@ -207,7 +207,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             if key in form.fields
         }
         try:
-            services.unit_edit(
+            services.unit_update(
                 actor=request.user,
                 unit=unit,
                 expected_version=data["version"],

@@ -7,7 +7,6 @@ so a page never offers what the service would refuse, and says why when it does 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from parindex.core.transitions import Option, Runner, TransitionTable, Verdict
@@ -27,28 +26,9 @@ from ..workflow import (
     Actor,
     CampaignAction,
     PhaseAction,
-    Reason,
 )
 
 ALLOWED = Verdict(True)
-
-
-class _Runner(Runner[Any, Any, Actor]):
-    """A runner whose "not from this status" refusals name the row (``…_STATUS_REFUSALS``)."""
-
-    def __init__(
-        self, *args: Any, status_refusals: Mapping[tuple[Any, Any], Reason], **kw: Any
-    ) -> None:
-        super().__init__(*args, **kw)
-        self.status_refusals = dict(status_refusals)
-
-    def verdict(self, actor: Any, obj: Any, action: Any) -> Verdict:
-        verdict = super().verdict(actor, obj, action)
-        if verdict.kind == "status":
-            reason = self.status_refusals.get((self.status_of(obj), action))
-            if reason is not None:
-                return Verdict(False, reason(obj), "status")
-        return verdict
 
 
 # --- The campaign -----------------------------------------------------------------------------
@@ -66,7 +46,7 @@ CAMPAIGN_TABLE: TransitionTable[CampaignStatus, CampaignAction, Actor] = Transit
     action_labels=CAMPAIGN_ACTION_LABELS,
     role_names=ROLE_NAMES,
 )
-CAMPAIGN_RUNNER = _Runner(
+CAMPAIGN_RUNNER: Runner[CampaignStatus, CampaignAction, Actor] = Runner(
     CAMPAIGN_TABLE,
     status_of=lambda campaign: CampaignStatus(campaign.status),
     holds=lambda actor, campaign, role: can_manage_campaign(actor, campaign),
@@ -103,7 +83,7 @@ PHASE_TABLE: TransitionTable[PhaseState, PhaseAction, Actor] = TransitionTable(
     action_labels=PHASE_ACTION_LABELS,
     role_names=ROLE_NAMES,
 )
-PHASE_RUNNER = _Runner(
+PHASE_RUNNER: Runner[PhaseState, PhaseAction, Actor] = Runner(
     PHASE_TABLE,
     status_of=lambda phase: PhaseState(phase.state),
     holds=lambda actor, phase, role: can_manage_campaign(actor, phase.campaign),

@@ -105,3 +105,16 @@ def test_an_allowed_option_is_exactly_an_action_ensure_runs(
             continue
         runs.add(action)
     assert allowed == runs
+
+
+def test_a_status_refusal_may_name_the_row() -> None:
+    run = Runner(
+        TABLE,
+        status_of=lambda thing: thing.status,
+        holds=lambda actor, thing, role: True,
+        status_refusals={(S.CLOSED, A.CLOSE): lambda thing: "Việc này đã đóng trước đó."},
+    )
+    with pytest.raises(ServiceError, match="đã đóng trước đó"):
+        run.ensure(set(), Thing(S.CLOSED), A.CLOSE)
+    with pytest.raises(ServiceError, match="trạng thái “Đang mở”"):
+        run.ensure(set(), Thing(S.OPEN), A.REOPEN)

@@ -12,7 +12,7 @@ from parindex.core.errors import ConflictError, ServiceError
 from parindex.core.models import AuditEntry
 from parindex.units import services
 from parindex.units.models import Unit
-from parindex.units.services import unit_create, unit_edit, unit_set_successors, unit_update
+from parindex.units.services import unit_create, unit_set_successors, unit_update
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +253,7 @@ def test_a_removed_unit_is_named(organiser_body, organiser_user):
 def test_edit_saves_fields_and_successors_together_or_nothing(organiser_body, organiser_user):
     unit = UnitFactory(code="xa-a", name="UBND xã A", organiser=organiser_body)
     with pytest.raises(ServiceError) as exc:
-        unit_edit(
+        unit_update(
             actor=organiser_user,
             unit=unit,
             expected_version=1,
@@ -266,7 +266,7 @@ def test_edit_saves_fields_and_successors_together_or_nothing(organiser_body, or
     assert not AuditEntry.objects.filter(action__startswith="unit.").exists()
 
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
-    unit_edit(
+    unit_update(
         actor=organiser_user, unit=unit, expected_version=1, name="Xã A mới", successors=[new]
     )
     stored = Unit.objects.get(pk=unit.pk)
