@@ -1,103 +1,78 @@
-"""The uploaded unit list kept between the preview and the confirmation.
+"""The uploaded unit list kept between the preview and the confirmation
+(:mod:`parindex.core.staging`: signed ticket, stale copies removed).
 
-A valid preview stores the file under ``IMPORT_DIR`` and hands the page a signed ticket
-(who uploaded it, into which registry, the file's name); the confirmation reads the file back
-through the ticket and discards it. Copies nobody confirmed within a day are removed on the
-next upload.
+The ticket names who uploaded it, into which registry, and the file's name.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import IO, Any
 
-from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
+
+from parindex.core.staging import (
+    Staged,
+    TicketExpired,
+    TicketInvalid,
+    UploadStage,
+    discard,
+    staged_files,
+)
 
 IMPORT_DIR = "tmp/unit-imports"
 IMPORT_SALT = "parindex.units.import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
-STALE_AFTER = timedelta(days=1)
 
+STAGE = UploadStage(IMPORT_DIR, IMPORT_SALT)
 
-class TicketExpired(Exception):
-    """The preview is older than ``IMPORT_MAX_AGE``."""
-
-
-class TicketInvalid(Exception):
-    """The ticket was not signed by us (forged or damaged)."""
+__all__ = ["IMPORT_DIR", "StagedImport", "TicketExpired", "TicketInvalid", "open_ticket"]
 
 
 @dataclass(frozen=True)
 class StagedImport:
     """A stored upload waiting for its confirmation."""
 
-    path: str
-    user_id: Any
-    organiser_id: Any
-    name: str
+    staged: Staged
+
+    @property
+    def path(self) -> str:
+        return self.staged.paths[0]
+
+    @property
+    def user_id(self) -> Any:
+        return self.staged.meta.get("user")
+
+    @property
+    def organiser_id(self) -> Any:
+        return self.staged.meta.get("organiser")
+
+    @property
+    def name(self) -> str:
+        return self.staged.names[0]
 
     def read_file(self) -> ContentFile[bytes] | None:
         """The stored file (named as uploaded), or None when it was imported or removed."""
-        try:
-            if not default_storage.exists(self.path):
-                return None
-            with default_storage.open(self.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        files = staged_files(self.staged)
+        if not files:
             return None
-        return ContentFile(data, name=self.name)
+        name, data = files[0]
+        return ContentFile(data, name=name)
 
     def discard(self) -> None:
-        default_storage.delete(self.path)
-
-
-def remove_stale_uploads() -> None:
-    """Best effort: drop previews nobody confirmed within a day."""
-    cutoff = timezone.now() - STALE_AFTER
-    try:
-        _dirs, files = default_storage.listdir(IMPORT_DIR)
-        for name in files:
-            path = f"{IMPORT_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError):
-        pass
-
-
-def _read(upload: IO[bytes]) -> bytes:
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return upload.read()
+        discard(self.staged)
 
 
 def stage_import(upload: IO[bytes], *, user_id: Any, organiser_id: Any, name: str) -> str:
     """Store ``upload`` until it is confirmed; returns the signed ticket for the page."""
-    remove_stale_uploads()
-    path = default_storage.save(f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(_read(upload)))
-    return signing.dumps(
-        {"path": path, "user": user_id, "organiser": organiser_id, "name": name},
-        salt=IMPORT_SALT,
-    )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return STAGE.stage([(name, upload.read())], user=user_id, organiser=organiser_id)
 
 
 def open_ticket(token: str) -> StagedImport:
     """The staged upload a ticket names; ``TicketExpired`` / ``TicketInvalid`` otherwise."""
-    try:
-        ticket = signing.loads(token, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise TicketExpired from exc
-    except signing.BadSignature as exc:
-        raise TicketInvalid from exc
-    if not isinstance(ticket, dict) or "path" not in ticket:
+    staged = STAGE.open(token, max_age=IMPORT_MAX_AGE)
+    if len(staged.paths) != 1 or len(staged.names) != 1:
         raise TicketInvalid
-    return StagedImport(
-        path=str(ticket["path"]),
-        user_id=ticket.get("user"),
-        organiser_id=ticket.get("organiser"),
-        name=str(ticket.get("name", "")),
-    )
+    return StagedImport(staged)

@@ -56,10 +56,18 @@ def _upload(data: bytes, name: str = "don-vi.xlsx") -> SimpleUploadedFile:
 
 
 def _stored_imports() -> list[str]:
+    """Every staged file, as its storage path (each upload has its own folder)."""
     try:
-        return default_storage.listdir(IMPORT_DIR)[1]
+        folders, loose = default_storage.listdir(IMPORT_DIR)
     except FileNotFoundError:
         return []
+    found = [f"{IMPORT_DIR}/{name}" for name in loose]
+    for folder in folders:
+        found += [
+            f"{IMPORT_DIR}/{folder}/{name}"
+            for name in default_storage.listdir(f"{IMPORT_DIR}/{folder}")[1]
+        ]
+    return found
 
 
 @pytest.fixture

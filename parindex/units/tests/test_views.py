@@ -366,7 +366,11 @@ def test_import_confirm_refuses_a_forged_or_foreign_token(client, organiser_body
     assert response.status_code == 302
     other = user_with_role(Role.ORGANISER, organiser_body)
     token = signing.dumps(
-        {"path": "tmp/unit-imports/x.xlsx", "user": other.pk, "organiser": organiser_body.pk},
+        {
+            "paths": ["tmp/unit-imports/x/0.bin"],
+            "names": ["x.xlsx"],
+            "meta": {"user": other.pk, "organiser": organiser_body.pk},
+        },
         salt="parindex.units.import",
     )
     assert client.post(reverse("units:import_confirm"), {"token": token}).status_code == 403
