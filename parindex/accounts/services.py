@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from parindex.core.actions import lock
+from parindex.core.actions import actor_or_none, lock
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
@@ -238,7 +238,7 @@ def _grant(
         valid_from=valid_from,
         valid_to=valid_to,
         campaign=campaign,
-        granted_by=actor if getattr(actor, "pk", None) else None,
+        granted_by=actor_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -558,7 +558,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
             raise ServiceError("Bạn không thể tự thu hồi vai trò quản trị của mình.")
         membership.is_active = False
         membership.revoked_at = timezone.now()
-        membership.revoked_by = actor if getattr(actor, "pk", None) else None
+        membership.revoked_by = actor_or_none(actor)
         membership.save(update_fields=["is_active", "revoked_at", "revoked_by"])
         audit_record(
             actor=actor,

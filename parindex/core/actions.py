@@ -128,6 +128,20 @@ def save_versioned(
     return row
 
 
+def actor_or_none(actor: Any) -> Any:
+    """The user to record as having acted (``…_by`` columns), or None for the system."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def copy_back(target: models.Model, source: models.Model) -> None:
+    """Give the caller's instance the values a service just stored on ``source`` (the locked
+    row), so a page holding it shows the change without reloading."""
+    if target is source:
+        return
+    for each in type(source)._meta.concrete_fields:
+        setattr(target, each.attname, getattr(source, each.attname))
+
+
 def changes_of(row: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value changes (what the audit records)."""
     out: dict[str, list[Any]] = {}

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from .actions import actor_or_none
 from .models import AuditEntry
 
 MERGE_WINDOW = timedelta(minutes=10)
@@ -182,7 +183,7 @@ def audit_record(
     if not isinstance(action, AuditAction) or REGISTRY.get(action.name) is not action:
         raise TypeError(f"audit_record needs a declared AuditAction, not {action!r}")
     payload = {k: _jsonable(v) for k, v in (changes or {}).items()}
-    actor_obj = actor if getattr(actor, "pk", None) else None
+    actor_obj = actor_or_none(actor)
     if merge_key and actor_obj is not None:
         recent = (
             AuditEntry.objects.filter(

@@ -51,7 +51,7 @@ from django.utils import timezone
 from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import ensure_can_edit_entry
 from parindex.assessments.workflow import EDITABLE, Status
-from parindex.core.actions import after_commit, changes_of, lock, save_versioned
+from parindex.core.actions import actor_or_none, after_commit, changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import fold, nfc
@@ -69,10 +69,6 @@ log = logging.getLogger(__name__)
 
 DELETED = "Tài liệu này vừa bị xóa khỏi thư viện. Hãy tải lại trang."
 ASSESSMENT_GONE = "Hồ sơ tự đánh giá này không còn nữa. Hãy tải lại trang."
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _date_text(value: date | None) -> str:
@@ -163,7 +159,7 @@ def _stage(*, actor: Any, unit: Unit, upload: IO[bytes], name: str | None) -> _S
         title=guess.title,
         extracted_text=text,
         suggested={} if guess.is_empty else guess.as_json(),
-        uploaded_by=_actor(actor),
+        uploaded_by=actor_or_none(actor),
     )
     # The file first, under its final (generated) name, then the row: a crash in between
     # leaves a file without a row (removed by evidence.sweep), never a row without its file.
@@ -299,7 +295,7 @@ def evidence_update(
                 **values,
                 "search_folded": folded,
                 "is_confirmed": True,
-                "updated_by": _actor(actor),
+                "updated_by": actor_or_none(actor),
             },
             conflict_message=_edited_elsewhere(document),
         )
@@ -427,7 +423,7 @@ def _attach(
         assessment=locked,
         node_code=node_code,
         document=current,
-        defaults={"linked_by": _actor(actor)},
+        defaults={"linked_by": actor_or_none(actor)},
     )
     if created:
         audit_record(

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
-from parindex.core.actions import lock, save_versioned
+from parindex.core.actions import actor_or_none, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
@@ -309,7 +309,7 @@ def _create_version(
         number=_next_number(organiser, fields["code"]),
         derived_from=derived_from,
         source_filename=filename[:255],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_or_none(actor),
         **fields,
     )
     _write_rows(version, result)
@@ -605,7 +605,7 @@ def framework_freeze(
             {
                 "status": FrameworkStatus.FROZEN,
                 "frozen_at": timezone.now(),
-                "frozen_by": actor if getattr(actor, "pk", None) else None,
+                "frozen_by": actor_or_none(actor),
                 "comments_open": False,
             },
             conflict_message=_conflict_message(locked),
@@ -648,7 +648,7 @@ def draft_invite_units(
                 unit=unit,
                 defaults={
                     "closes_on": closes_on,
-                    "invited_by": actor if getattr(actor, "pk", None) else None,
+                    "invited_by": actor_or_none(actor),
                 },
             )
             if not was_created and closes_on is not None and invitation.closes_on != closes_on:
@@ -754,7 +754,7 @@ def draft_comment_handle(
         locked.is_handled = is_handled
         locked.response = answer
         locked.handled_at = timezone.now() if is_handled else None
-        locked.handled_by = actor if is_handled and getattr(actor, "pk", None) else None
+        locked.handled_by = actor_or_none(actor) if is_handled else None
         locked.save(update_fields=["is_handled", "response", "handled_at", "handled_by"])
         audit_record(
             actor=actor,

@@ -16,7 +16,7 @@ from typing import IO, Any, Final
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from parindex.core.actions import lock, save_versioned
+from parindex.core.actions import copy_back, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import fold, nfc
@@ -86,15 +86,6 @@ def _save(row: Unit, fields: dict[str, Any]) -> None:
     if "name" in values:
         values["name_folded"] = fold(values["name"])
     save_versioned(row, values, conflict_message=_conflict_message(row))
-
-
-def _copy_back(unit: Unit, row: Unit) -> None:
-    """The caller's instance gets what was stored (fields, version, time)."""
-    if unit is row:
-        return
-    for field in Unit._meta.concrete_fields:
-        if not field.primary_key:  # a changed foreign key id drops the cached object
-            setattr(unit, field.attname, getattr(row, field.attname))
 
 
 def _audit_value(value: Any) -> Any:
@@ -219,7 +210,7 @@ def unit_create(
         if targets:
             row = _lock(actor, unit, None)
             _change_successors(actor, row, targets)
-            _copy_back(unit, row)
+            copy_back(unit, row)
         return unit
 
 
@@ -315,7 +306,7 @@ def unit_update(
         _change_fields(actor, row, given)
         if not isinstance(successors, _Unset):
             _change_successors(actor, row, successors)
-        _copy_back(unit, row)
+        copy_back(unit, row)
         return unit
 
 
@@ -334,7 +325,7 @@ def unit_set_successors(
     with transaction.atomic():
         row = _lock(actor, unit, expected_version)
         _change_successors(actor, row, successors)
-        _copy_back(unit, row)
+        copy_back(unit, row)
         return unit
 
 

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from parindex.campaigns import rules
 from parindex.campaigns.selectors import PhaseRules, phase_rules_for
+from parindex.core.actions import actor_or_none
 from parindex.core.audit import AuditAction, audit_record
 from parindex.core.models import AuditEntry
 from parindex.core.text import nfc
@@ -19,10 +20,6 @@ from ..workflow import Status
 
 def clean_text(value: str | None) -> str:
     return nfc(value or "")
-
-
-def actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def phase_rules(assessment: Assessment, now: datetime | None = None) -> PhaseRules:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from parindex.accounts.models import Membership, User
 from parindex.accounts.roles import Role
 from parindex.campaigns.models import AssessedUnit
+from parindex.core.actions import actor_or_none
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import fold
@@ -82,7 +83,7 @@ def _apply(
     )
     old_who = current.assignee.get_full_name() if current else None
     old_due = current.due_on if current else None
-    by = actor if getattr(actor, "pk", None) else None
+    by = actor_or_none(actor)
     result: Assignment | None
     if assignee is None:
         if current is None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-
 from parindex.core.errors import ServiceError
 from parindex.core.text import nfc
 
@@ -28,10 +26,6 @@ def required_text(value: str | None, label: str) -> str:
     if not text:
         raise ServiceError(f"Cần nhập {label}.")
     return text
-
-
-def actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def ensure_not_closed(campaign: Campaign) -> None:
@@ -73,15 +67,3 @@ def campaign_conflict(campaign: Campaign) -> str:
 
 def phase_conflict(phase: Phase) -> str:
     return f"Giai đoạn {phase.get_kind_display()} vừa được người khác thay đổi; {RELOAD}"
-
-
-# --- Keeping the caller's copy current ------------------------------------------------------
-
-
-def copy_back(target: models.Model, source: models.Model) -> None:
-    """Give the caller's instance the values the service just stored (``source`` is the locked
-    row), so a page holding it shows the change without reloading."""
-    if target is source:
-        return
-    for field in type(source)._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))

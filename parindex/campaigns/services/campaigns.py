@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from parindex.core.actions import changes_of, lock, save_versioned
+from parindex.core.actions import actor_or_none, changes_of, copy_back, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.services import framework_freeze
@@ -36,10 +36,8 @@ from ..permissions import ensure_can_create_campaign, ensure_can_manage_campaign
 from ..workflow import CampaignAction
 from ._base import (
     RELOAD,
-    actor_or_none,
     campaign_conflict,
     clean_text,
-    copy_back,
     ensure_not_closed,
     ensure_preparing,
     manages_campaign_of,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from parindex.core.actions import changes_of, lock, save_versioned
+from parindex.core.actions import actor_or_none, changes_of, copy_back, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.models import FrameworkVersion
@@ -39,9 +39,7 @@ from ..nodes import SOURCE_LABELS, framework_node
 from ..permissions import ensure_can_manage_campaign
 from ..workflow import PhaseAction
 from ._base import (
-    actor_or_none,
     clean_text,
-    copy_back,
     ensure_not_closed,
     manages_campaign_of,
     phase_conflict,
@@ -104,13 +102,12 @@ def _move(
     current: Phase,
     actor: Any,
     action: PhaseAction,
+    target: PhaseState,
     *,
     extra: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
-    """The runner's verdict was asked already: save the new state (stamped), audit it."""
-    target = PHASE_RUNNER.table.next_status(PhaseState(current.state), action)
-    assert target is not None
+    """Save the ``target`` state the runner allowed (stamped) and audit it."""
     now = timezone.now()
     stamp = {"opened_at": now} if target == PhaseState.OPEN else {"closed_at": now}
     more = dict(extra or {})
@@ -133,8 +130,8 @@ def phase_open(*, phase: Phase, actor: Any, expected_version: int | None = None)
     """Open a phase never opened (the campaign must be open)."""
     with transaction.atomic():
         current = _lock_phase(phase, actor, expected_version)
-        PHASE_RUNNER.ensure(actor, current, PhaseAction.OPEN)
-        _move(current, actor, PhaseAction.OPEN)
+        target = PHASE_RUNNER.ensure(actor, current, PhaseAction.OPEN)
+        _move(current, actor, PhaseAction.OPEN, target)
     copy_back(phase, current)
     return phase
 
@@ -142,8 +139,8 @@ def phase_open(*, phase: Phase, actor: Any, expected_version: int | None = None)
 def phase_close(*, phase: Phase, actor: Any, expected_version: int | None = None) -> Phase:
     with transaction.atomic():
         current = _lock_phase(phase, actor, expected_version)
-        PHASE_RUNNER.ensure(actor, current, PhaseAction.CLOSE)
-        _move(current, actor, PhaseAction.CLOSE)
+        target = PHASE_RUNNER.ensure(actor, current, PhaseAction.CLOSE)
+        _move(current, actor, PhaseAction.CLOSE, target)
     copy_back(phase, current)
     return phase
 
@@ -160,7 +157,7 @@ def phase_reopen(
     with transaction.atomic():
         current = _lock_phase(phase, actor, expected_version)
         why = required_text(reason, "lý do mở lại giai đoạn")
-        PHASE_RUNNER.ensure(actor, current, PhaseAction.REOPEN)
+        target = PHASE_RUNNER.ensure(actor, current, PhaseAction.REOPEN)
         extra: dict[str, Any] = {}
         if deadline is not None:
             if current.starts_on and deadline < current.starts_on:
@@ -169,7 +166,7 @@ def phase_reopen(
                     f"({rules.fmt_date(current.starts_on)}) trở đi."
                 )
             extra["deadline"] = deadline
-        _move(current, actor, PhaseAction.REOPEN, extra=extra, reason=why)
+        _move(current, actor, PhaseAction.REOPEN, target, extra=extra, reason=why)
     copy_back(phase, current)
     return phase
 

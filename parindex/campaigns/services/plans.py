@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from parindex.core.actions import changes_of, lock, save_versioned
+from parindex.core.actions import changes_of, copy_back, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.units.models import Unit
@@ -26,7 +26,6 @@ from ..models import AssessedUnit, Campaign, PhaseKind, PlanTask, TaskStatus
 from ._base import (
     RELOAD,
     clean_text,
-    copy_back,
     edits_task,
     ensure_can_edit_plan,
     ensure_not_closed,

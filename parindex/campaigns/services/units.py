@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from parindex.core.actions import lock, save_versioned
+from parindex.core.actions import actor_or_none, copy_back, lock, save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.frameworks.models import FrameworkVersion
@@ -23,8 +23,6 @@ from ..models import AssessedUnit, Campaign, RankingGroup
 from ..permissions import ensure_can_manage_campaign
 from ._base import (
     RELOAD,
-    actor_or_none,
-    copy_back,
     ensure_not_closed,
     ensure_preparing,
     manages_campaign_of,
