@@ -5,20 +5,9 @@ Passwords never reach the audit: entries say that a password was set, never what
 
 from __future__ import annotations
 
-from typing import Any
-
-from parindex.core.audit import audit_action
+from parindex.core.audit import audit_action, labelled
 
 from .roles import Role
-
-
-def _role(value: Any) -> str:
-    """A stored role slug ('head') as its Vietnamese name ('Thủ trưởng đơn vị')."""
-    try:
-        return str(Role(str(value)).label)
-    except ValueError:
-        return "—"
-
 
 _USER_FIELDS = {
     "must_change_password": "Phải đổi mật khẩu khi đăng nhập",
@@ -35,6 +24,8 @@ _MEMBERSHIP_FIELDS = {
     "is_active": "Còn hiệu lực",
 }
 
+_MEMBERSHIP_VALUES = {"role": labelled(Role)}
+
 USER_CREATE = audit_action("user.create", "Tạo tài khoản", fields=_USER_FIELDS)
 USER_UPDATE = audit_action("user.update", "Sửa thông tin tài khoản", fields=_USER_FIELDS)
 USER_DEACTIVATE = audit_action("user.deactivate", "Khóa tài khoản", fields=_USER_FIELDS)
@@ -42,8 +33,11 @@ USER_REACTIVATE = audit_action("user.reactivate", "Mở lại tài khoản", fie
 USER_PASSWORD_RESET = audit_action("user.password_reset", "Cấp mật khẩu tạm", fields=_USER_FIELDS)
 USER_PASSWORD_CHANGE = audit_action("user.password_change", "Tự đổi mật khẩu", fields=_USER_FIELDS)
 MEMBERSHIP_GRANT = audit_action(
-    "membership.grant", "Giao vai trò", fields=_MEMBERSHIP_FIELDS, values={"role": _role}
+    "membership.grant", "Giao vai trò", fields=_MEMBERSHIP_FIELDS, values=_MEMBERSHIP_VALUES
 )
 MEMBERSHIP_REVOKE = audit_action(
-    "membership.revoke", "Thu hồi vai trò", fields=_MEMBERSHIP_FIELDS, values={"role": _role}
+    "membership.revoke",
+    "Thu hồi vai trò",
+    fields=_MEMBERSHIP_FIELDS,
+    values=_MEMBERSHIP_VALUES,
 )

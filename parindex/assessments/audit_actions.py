@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from parindex.core.audit import audit_action, labelled
 
-from parindex.core.audit import audit_action
+from .workflow import STATUS_LABELS, Action
 
-from .workflow import STATUS_LABELS, Action, Status
-
-
-def _status(value: Any) -> str:
-    try:
-        return STATUS_LABELS[Status(str(value))]
-    except ValueError:
-        return "—"
-
-
-_WORKFLOW = {"status": _status}
+_WORKFLOW = {"status": labelled(STATUS_LABELS)}
 
 ASSESSMENT_CREATE = audit_action("assessment.create", "Bắt đầu hồ sơ tự đánh giá")
 ENTRY_SAVE = audit_action("assessment.entry.save", "Chấm điểm")

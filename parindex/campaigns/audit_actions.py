@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db import models
-
-from parindex.core.audit import audit_action, show_value
+from parindex.core.audit import audit_action, labelled
 
 from .models import CampaignStatus, PhaseKind, PhaseState, TaskStatus
 from .workflow import PhaseAction
-
-
-def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
-    """A stored code (or a list of codes) → its Vietnamese name."""
-
-    def shown(value: Any) -> str:
-        if isinstance(value, list | tuple):
-            return ", ".join(shown(v) for v in value) or "—"
-        try:
-            return str(choices(str(value)).label)
-        except ValueError:
-            return show_value(value)
-
-    return shown
-
 
 _CAMPAIGN_FIELDS = {
     "plan_reference": "Văn bản kế hoạch",
@@ -34,7 +14,7 @@ _CAMPAIGN_FIELDS = {
     "frozen": "Bộ tiêu chí được khóa",
     "phases_closed": "Giai đoạn được đóng cùng",
 }
-_CAMPAIGN_VALUES = {"status": _choice(CampaignStatus), "phases_closed": _choice(PhaseKind)}
+_CAMPAIGN_VALUES = {"status": labelled(CampaignStatus), "phases_closed": labelled(PhaseKind)}
 
 CAMPAIGN_CREATE = audit_action("campaign.create", "Tạo đợt đánh giá", fields=_CAMPAIGN_FIELDS)
 CAMPAIGN_UPDATE = audit_action(
@@ -64,7 +44,7 @@ GROUP_DELETE = audit_action("campaign.group.delete", "Xóa nhóm xếp hạng", 
 # --- Phases, exceptions, not-applicable declarations --------------------------------------------
 
 _PHASE_FIELDS = {"state": "Tình trạng", "starts_on": "Bắt đầu (dự kiến)", "deadline": "Hạn chót"}
-_PHASE_VALUES = {"state": _choice(PhaseState)}
+_PHASE_VALUES = {"state": labelled(PhaseState)}
 PHASE_OPEN = audit_action(
     "campaign.phase.open", "Mở giai đoạn", fields=_PHASE_FIELDS, values=_PHASE_VALUES
 )
@@ -103,7 +83,7 @@ _TASK_FIELDS = {
     "status": "Tình trạng",
     "done_on": "Ngày hoàn thành",
 }
-_TASK_VALUES = {"status": _choice(TaskStatus), "phase": _choice(PhaseKind)}
+_TASK_VALUES = {"status": labelled(TaskStatus), "phase": labelled(PhaseKind)}
 TASK_CREATE = audit_action(
     "campaign.task.create", "Thêm nhiệm vụ vào kế hoạch", fields=_TASK_FIELDS, values=_TASK_VALUES
 )

@@ -278,6 +278,23 @@ def show_value(value: Any) -> str:
     return text
 
 
+def labelled(labels: Mapping[Any, Any] | Iterable[Any]) -> Formatter:
+    """A formatter showing a stored code (or a list of codes) by its Vietnamese name: from a
+    mapping ``{code: label}`` or Django choices (``UnitKind``); an unknown code as stored."""
+    names = (
+        {str(k): str(v) for k, v in labels.items()}
+        if isinstance(labels, Mapping)
+        else {str(c.value): str(c.label) for c in labels}
+    )
+
+    def shown(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return ", ".join(shown(v) for v in value) or "—"
+        return names.get(str(value)) or show_value(value)
+
+    return shown
+
+
 def audit_lines(
     entries: Iterable[AuditEntry],
     *,

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from parindex.core.audit import AuditAction, audit_action
+from parindex.core.audit import AuditAction, audit_action, labelled
 from parindex.units.models import Unit
 
 from .labels import EVIDENCE_LABELS
 from .models import FrameworkStatus
-
-_STATUS_LABELS: dict[str, str] = {str(k): str(v) for k, v in FrameworkStatus.choices}
-
-
-def _status(value: Any) -> str:
-    """A stored status code ('frozen') as its Vietnamese name."""
-    return _STATUS_LABELS.get(str(value), "—")
-
-
-def _evidence(value: Any) -> str:
-    return EVIDENCE_LABELS.get(str(value), str(value))
 
 
 def _units(value: Any) -> str:
@@ -50,7 +39,11 @@ _FIELDS = {
     "is_handled": "Đã xử lý",
     "response": "Ý kiến tiếp thu, giải trình",
 }
-_VALUES = {"status": _status, "evidence": _evidence, "units": _units}
+_VALUES = {
+    "status": labelled(FrameworkStatus),
+    "evidence": labelled(EVIDENCE_LABELS),
+    "units": _units,
+}
 _HIDDEN = ("sha256", "questionnaires_sha256")
 
 

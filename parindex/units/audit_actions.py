@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from parindex.core.audit import audit_action
+from parindex.core.audit import audit_action, labelled
 
 from .importing import CREATE, UPDATE
 from .kinds import UnitKind
 
-_KIND_LABELS: dict[str, str] = {str(k): str(v) for k, v in UnitKind.choices}
-
-
-def _kind(value: Any) -> str:
-    """A stored kind slug ('xa') as its Vietnamese name ('Xã')."""
-    return _KIND_LABELS.get(str(value), str(value))
-
-
-_VALUES = {"kind": _kind}
+_VALUES = {"kind": labelled(UnitKind)}
 
 UNIT_CREATE = audit_action("unit.create", "Thêm đơn vị", values=_VALUES)
 UNIT_UPDATE = audit_action("unit.update", "Sửa thông tin đơn vị", values=_VALUES)
