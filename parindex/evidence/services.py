@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import ensure_can_edit_entry
+from parindex.assessments.services import lock_assessment
 from parindex.assessments.workflow import EDITABLE, Status
 from parindex.core.actions import actor_or_none, after_commit, changes_of, lock, save_versioned
 from parindex.core.audit import audit_record
@@ -68,7 +69,6 @@ from .validation import EXTENSION, CheckedFile, check_upload
 log = logging.getLogger(__name__)
 
 DELETED = "Tài liệu này vừa bị xóa khỏi thư viện. Hãy tải lại trang."
-ASSESSMENT_GONE = "Hồ sơ tự đánh giá này không còn nữa. Hãy tải lại trang."
 
 
 def _date_text(value: date | None) -> str:
@@ -397,17 +397,12 @@ def _lock_assessment(
     *, actor: Any, assessment: Assessment, node_code: str, document: EvidenceDocument | None
 ) -> Assessment:
     """The assessment's row, locked (after the document's: see the module's lock order) and
-    checked as stored: status, phase rules, the person's role. The caller's copy learns the
-    current status; its loaded relations are kept on the locked copy."""
+    checked as stored: status, phase rules, the person's role."""
 
-    def check(actor: Any, row: Assessment) -> None:
-        row.assessed_unit = assessment.assessed_unit  # the same row: an assessment never moves
-        assessment.status = row.status
-        _check_attachable(actor=actor, assessment=row, node_code=node_code, document=document)
+    def check(who: Any, row: Assessment) -> None:
+        _check_attachable(actor=who, assessment=row, node_code=node_code, document=document)
 
-    return lock(
-        Assessment, assessment.pk, actor=actor, check=check, missing_message=ASSESSMENT_GONE
-    )
+    return lock_assessment(actor, assessment, check)
 
 
 def _attach(

@@ -23,6 +23,7 @@ from .entries import (
     assessment_start,
     entries_import,
     entry_save,
+    lock_assessment,
     recompute_totals,
 )
 from .workflow import (
@@ -68,6 +69,7 @@ __all__ = [
     "entries_import",
     "entry_save",
     "last_submitted_at",
+    "lock_assessment",
     "may_submit_now",
     "phase_rules",
     "recompute_totals",

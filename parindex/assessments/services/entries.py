@@ -27,14 +27,12 @@ from ..permissions import (
     ensure_can_edit_entry,
     ensure_can_view_assessment,
 )
+from ..selectors.rules import may_change_entries
 from ..workflow import EDITABLE, Status
 from ._common import (
     actor_or_none,
     audit_burst,
     clean_text,
-    edit_answer,
-    last_submitted_at,
-    phase_rules,
 )
 
 CONFLICT_MESSAGE = (
@@ -120,10 +118,6 @@ def assessment_start(*, actor: Any, assessed_unit: AssessedUnit) -> Assessment:
 def assessment_get_or_create(*, actor: Any, assessed_unit: AssessedUnit) -> Assessment:
     """The assessment of an assessed unit, started by ``actor`` when there is none yet (only
     someone who may start it: a reader never creates anything)."""
-    found = with_related(Assessment.objects.filter(assessed_unit=assessed_unit)).first()
-    if found is not None:
-        ensure_can_view_assessment(actor, found)
-        return found
     return assessment_start(actor=actor, assessed_unit=assessed_unit)
 
 
@@ -148,21 +142,20 @@ def lock_assessment(
 
     def on_stored(who: Any, row: Assessment) -> Any:
         row.assessed_unit = assessment.assessed_unit
+        assessment.status = row.status  # the caller's copy learns the stored status
+        assessment.version = row.version
         return check(who, row)
 
-    locked = lock(
+    return lock(
         Assessment, assessment.pk, actor=actor, check=on_stored, missing_message=MISSING_MESSAGE
     )
-    assessment.status = locked.status
-    assessment.version = locked.version
-    return locked
 
 
 def _ensure_open(locked: Assessment) -> None:
     """The stored status allows editing and the campaign's phase rules still do."""
     if Status(locked.status) not in EDITABLE:
         raise ServiceError(SENT_MESSAGE)
-    answer = edit_answer(locked, phase_rules(locked), last_submitted_at(locked))
+    answer = may_change_entries(locked)
     if not answer:
         raise ServiceError(answer.reason)
 

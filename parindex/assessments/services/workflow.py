@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from parindex.campaigns import rules
 from parindex.campaigns.models import PhaseException
-from parindex.core.actions import lock, save_versioned
+from parindex.core.actions import save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.transitions import Option, Runner, TransitionTable, Verdict
@@ -42,6 +42,7 @@ from ._common import (
     phase_rules,
     submit_answer,
 )
+from .entries import lock_assessment
 
 CONFLICT_MESSAGE = "Hồ sơ vừa được người khác thay đổi; vui lòng tải lại trang."
 
@@ -106,12 +107,6 @@ def assessment_verdict(actor: Any, assessment: Assessment, action: Action) -> Ve
     return RUNNER.verdict(actor, assessment, action)
 
 
-def _locked(actor: Any, assessment: Assessment) -> Assessment:
-    locked = lock(Assessment, assessment.pk, actor=actor, check=ensure_can_view_assessment)
-    locked.assessed_unit = assessment.assessed_unit  # keep the loaded relations
-    return locked
-
-
 def _run(
     actor: Any,
     assessment: Assessment,
@@ -123,7 +118,7 @@ def _run(
 ) -> Assessment:
     """Lock, ask the runner, optionally ``before(locked)`` (more checks, the snapshot), save the
     new status with a version guard, audit."""
-    locked = _locked(actor, assessment)
+    locked = lock_assessment(actor, assessment, ensure_can_view_assessment)
     target = RUNNER.ensure(actor, locked, action)
     more: dict[str, Any] = {}
     if before is not None:
