@@ -39,7 +39,6 @@ from .workflow import (
     assessment_withdraw,
     blocking_checks,
     build_snapshot,
-    may_submit_now,
     submission_checks,
 )
 
@@ -70,7 +69,6 @@ __all__ = [
     "entry_save",
     "last_submitted_at",
     "lock_assessment",
-    "may_submit_now",
     "phase_rules",
     "recompute_totals",
     "submission_checks",

@@ -286,11 +286,6 @@ def blocking_checks(assessment: Assessment) -> list[Check]:
     return [c for c in evidence_checks(assessment) if c.blocking]
 
 
-def may_submit_now(actor: Any, assessment: Assessment) -> Verdict:
-    """The submit page's answer (the runner's verdict, blocking checks included)."""
-    return RUNNER.verdict(actor, assessment, Action.SUBMIT)
-
-
 def assessment_submit(*, actor: Any, assessment: Assessment) -> Submission:
     """The unit head approves and submits: a new numbered, immutable snapshot."""
     made: list[Submission] = []

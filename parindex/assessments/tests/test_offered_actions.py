@@ -25,7 +25,6 @@ from ..services import (
     assessment_act,
     assessment_options,
     assessment_verdict,
-    may_submit_now,
 )
 from ..workflow import Action, Status
 from .helpers import fill_small
@@ -115,7 +114,7 @@ def test_the_submit_page_offers_the_button_exactly_when_submitting_works(small_w
         would = runs(user, assessment.pk, Action.SUBMIT)
         assert ('id="confirm-submit"' in page) is would, who
         if response.status_code == 200:
-            assert may_submit_now(user, assessment).allowed is would
+            assert assessment_verdict(user, assessment, Action.SUBMIT).allowed is would
 
 
 def test_the_return_page_offers_the_form_exactly_when_returning_works(small_world: Any) -> None:

@@ -24,7 +24,6 @@ from ..services import (
     assessment_return,
     assessment_submit,
     assessment_verdict,
-    may_submit_now,
     submission_checks,
 )
 from ..workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -77,7 +76,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "blocking": [c for c in checks if c.blocking],
             "warnings": [c for c in checks if not c.blocking],
             "answer": verdict,
-            "may_submit": may_submit_now(request.user, assessment).allowed,
+            "may_submit": verdict.allowed,
             "holds_role": verdict.kind != "role",
             "status_label": STATUS_LABELS[Status(assessment.status)],
         },
