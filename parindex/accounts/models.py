@@ -98,9 +98,9 @@ class Membership(models.Model):
     Lasting when it has no dates; otherwise valid from/to the given days. Revoking keeps the
     row (``is_active`` false, ``revoked_at``) so the history stays readable.
 
-    Campaigns: a membership may later be limited to one campaign (a nullable ``campaign``
-    foreign key, null meaning "every campaign"); it is added together with the campaigns app,
-    and ``grants()`` in permissions.py will then carry the campaign id.
+    A membership with a ``campaign`` counts only for that campaign (and lapses when it is
+    closed); without one it counts for every campaign. ``accounts.scope.grant_scope`` answers
+    every question about what a membership grants.
     """
 
     user = models.ForeignKey(

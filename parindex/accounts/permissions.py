@@ -93,10 +93,6 @@ def can_manage_accounts_of(user: Any, unit: Any) -> bool:
     return unit.pk in mine or (unit.organiser_id is not None and unit.organiser_id in mine)
 
 
-def ensure_can_manage_accounts_of(user: Any, unit: Any) -> None:
-    ensure(can_manage_accounts_of(user, unit), "Bạn không quản lý tài khoản của đơn vị này.")
-
-
 # --- Accounts pages: who may see and manage people, and grant which role where -----------
 
 
@@ -234,23 +230,6 @@ def can_revoke_membership(user: Any, membership: Membership) -> bool:
     if membership.role in ORGANISER_SIDE:
         return unit.pk in bodies
     return unit.pk in bodies or (unit.organiser_id is not None and unit.organiser_id in bodies)
-
-
-def can_sit_on_council_for(user: Any, unit: Any, campaign: Any) -> bool:
-    """May ``user`` appraise ``unit`` as a council member in ``campaign``?
-
-    Needs the council role in the campaign's organising body, lasting or given for this
-    campaign, and never over their own unit: False whenever the user holds a unit-side role
-    (head, focal officer, officer) in that unit.
-    """
-    found = grant_scope(user)
-    campaign_id = getattr(campaign, "pk", campaign)
-    organiser_id = getattr(campaign, "organiser_id", None) or unit.organiser_id
-    if unit.organiser_id is None or unit.organiser_id != organiser_id:
-        return False
-    if any(g.role in UNIT_SIDE and g.unit_id == unit.pk for g in found.grants):
-        return False
-    return organiser_id in found.bodies({Role.COUNCIL}, campaign_id)
 
 
 def units_for_account_management(user: Any) -> QuerySet[Unit]:

@@ -1,6 +1,6 @@
 """What other apps contribute to self-assessment, without assessments importing them.
 
-Apps that build on assessments (evidence today; appraisal later) connect receivers in their
+Apps that build on assessments (evidence) connect receivers in their
 ``AppConfig.ready()``; assessments sends and collects the answers. Django signals, so the
 dependency points one way: evidence imports assessments, never the reverse.
 """

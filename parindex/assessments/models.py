@@ -1,8 +1,8 @@
-"""Self-assessment (and, later, appraisal) data.
+"""Self-assessment data.
 
 One :class:`Assessment` per assessed unit per campaign. Entries are per (assessment, node
-code, stage): stage ``self`` now, appraisal rounds later, so the council uses the same form
-and engine. Raw inputs are kept as typed, even while incomplete; points are empty until the
+code, stage); the stage names who scored (the unit's ``self``, the council's two appraisal
+rounds), so every stage uses the same form and engine. Raw inputs are kept as typed, even while incomplete; points are empty until the
 inputs are valid. Each submission stores a numbered, immutable :class:`Submission` snapshot
 in the engine's canonical JSON.
 """

@@ -99,10 +99,6 @@ def can_edit_unit_plan(user: Any, campaign: Campaign, unit: Any) -> bool:
     return has_role_in(user, unit.pk, UNIT_PLAN_EDITORS, campaign_id=campaign.pk)
 
 
-def ensure_can_view_campaign(user: Any, campaign: Campaign) -> None:
-    ensure(can_view_campaign(user, campaign), "Bạn không xem được đợt đánh giá này.")
-
-
 def ensure_can_create_campaign(user: Any, organiser: Any) -> None:
     name = getattr(organiser, "name", "")
     ensure(

@@ -73,10 +73,6 @@ def documents_visible_to(user: Any) -> QuerySet[EvidenceDocument]:
     return qs if condition is None else qs.filter(condition)
 
 
-def can_view_library(user: Any, unit: Unit) -> bool:
-    return library_units(user).filter(pk=unit.pk).exists()
-
-
 def can_view_document(user: Any, document: EvidenceDocument) -> bool:
     return documents_visible_to(user).filter(pk=document.pk).exists()
 
@@ -106,10 +102,6 @@ def can_attach(user: Any, assessment: Assessment, node_code: str) -> bool:
 
 def can_view_evidence_of(user: Any, assessment: Assessment) -> bool:
     return _active(user) and can_view_assessment(user, assessment)
-
-
-def ensure_can_view_document(user: Any, document: EvidenceDocument) -> None:
-    ensure(can_view_document(user, document), "Bạn không xem được tài liệu này.")
 
 
 def ensure_can_upload_to(user: Any, unit: Unit) -> None:

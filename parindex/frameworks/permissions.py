@@ -66,7 +66,7 @@ def _unit_grants(user: Any, roles: frozenset[str]) -> list[tuple[int, int | None
 
 
 def _assessed_versions_q(unit_ids: set[int], organiser_ids_: set[int]) -> Q:
-    """Versions an assessed unit sees besides invited drafts: for now, the frozen versions of
+    """Versions an assessed unit sees besides invited drafts: the frozen versions of
     its organiser (the sets its organiser uses in campaigns)."""
     if not organiser_ids_:
         return Q(pk__in=[])

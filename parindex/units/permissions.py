@@ -42,10 +42,6 @@ def units_visible_to(user: Any) -> UnitQuerySet:
     return qs.filter(condition)
 
 
-def can_view_unit(user: Any, unit: Unit) -> bool:
-    return units_visible_to(user).filter(pk=unit.pk).exists()
-
-
 def can_manage_units(user: Any, organiser: Unit | None = None) -> bool:
     """Create, edit, import units: admin, or the organiser's secretariat for its registry."""
     if is_admin(user):
@@ -85,10 +81,6 @@ def can_change_unit(user: Any, unit: Unit) -> bool:
 def can_mark_organiser(user: Any) -> bool:
     """Making a unit an organising body lets its staff read a registry: admin only."""
     return is_admin(user)
-
-
-def ensure_can_manage_units(user: Any, organiser: Unit | None = None) -> None:
-    ensure(can_manage_units(user, organiser), "Bạn không có quyền quản lý danh sách đơn vị.")
 
 
 def ensure_can_create_unit(user: Any, organiser: Unit | None) -> None:

@@ -310,25 +310,6 @@ def unit_update(
         return unit
 
 
-def unit_set_successors(
-    *,
-    actor: Any,
-    unit: Unit,
-    successors: Iterable[Unit],
-    expected_version: int | None = None,
-) -> Unit:
-    """Record the units that took over ``unit`` (a merger: several old units -> one new one).
-
-    With ``expected_version``, the change is refused if the unit changed since the user
-    loaded it.
-    """
-    with transaction.atomic():
-        row = _lock(actor, unit, expected_version)
-        _change_successors(actor, row, successors)
-        copy_back(unit, row)
-        return unit
-
-
 # Import and export ---------------------------------------------------------------------------
 
 FileLike = IO[bytes] | bytes

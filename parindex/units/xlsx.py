@@ -145,10 +145,6 @@ class Sheet:
     errors: list[str] = field(default_factory=list)
 
 
-class FileUnreadable(Exception):
-    pass
-
-
 def _match_header(cells: tuple[Cell, ...]) -> dict[int, str]:
     found: dict[int, str] = {}
     for index, cell in enumerate(cells):

@@ -10,12 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from parindex.accounts import services
-from parindex.accounts.models import Membership
 from parindex.accounts.permissions import (
     can_grant_role,
     can_manage_accounts_of,
     can_manage_user,
-    can_sit_on_council_for,
     grants,
     has_role_in,
     is_admin,
@@ -27,7 +25,6 @@ from parindex.accounts.permissions import (
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.conftest import Province
 from parindex.accounts.tests.factories import MembershipFactory, UserFactory
-from parindex.campaigns.models import Campaign
 
 ROLES = [
     Role.ADMIN,
@@ -135,34 +132,6 @@ def test_admin_grants_anywhere_a_role_fits(province: Province) -> None:
 def test_other_roles_grant_nothing(province: Province, role: str) -> None:
     assert not can_grant_role(province[role], province.son_linh, Role.OFFICER)
     assert not can_grant_role(province[role], province.org, Role.OBSERVER)
-
-
-def test_council_member_never_appraises_their_own_unit(province: Province) -> None:
-    council = province["council"]
-    campaign = Campaign.objects.create(
-        organiser=province.org, year=2025, slug="cchc-2025", name="Đợt 2025", status="open"
-    )
-    foreign = Campaign.objects.create(
-        organiser=province.other_org, year=2025, slug="na-2025", name="Nghệ An", status="open"
-    )
-    assert can_sit_on_council_for(council, province.son_linh, campaign)
-    assert can_sit_on_council_for(council, province.ky_anh, campaign)
-    assert not can_sit_on_council_for(
-        council, province.foreign, foreign
-    )  # another organiser's unit
-    for role in (Role.HEAD, Role.FOCAL, Role.OFFICER):
-        Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
-        MembershipFactory(user=council, unit=province.son_linh, role=role)
-        member = type(council).objects.get(pk=council.pk)
-        assert not can_sit_on_council_for(member, province.son_linh, campaign), role
-        assert can_sit_on_council_for(member, province.ky_anh, campaign)
-    # An observer role in the unit is no conflict; no council role, no seat.
-    Membership.objects.filter(user=council).exclude(role=Role.COUNCIL).delete()
-    MembershipFactory(user=council, unit=province.son_linh, role=Role.OBSERVER)
-    assert can_sit_on_council_for(
-        type(council).objects.get(pk=council.pk), province.son_linh, campaign
-    )
-    assert not can_sit_on_council_for(province["head"], province.ky_anh, campaign)
 
 
 # --- the pages x roles matrix ---------------------------------------------------------------

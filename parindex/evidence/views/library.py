@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         only = units.first()
         assert only is not None
         return redirect("evidence:library", unit_code=only.code)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("trang"))
     counts = dict(
         EvidenceDocument.objects.filter(unit__in=[u.pk for u in page])
         .values_list("unit_id")
@@ -77,7 +77,7 @@ def library(request: HttpRequest, unit_code: str) -> HttpResponse:
     documents = selectors.library_documents(
         documents=base, query=query, year=year, kind=kind, used=used
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("trang"))
     where = selectors.usages([d.pk for d in page])
     rows = [(d, where.get(d.pk, [])) for d in page]
     context: dict[str, Any] = {

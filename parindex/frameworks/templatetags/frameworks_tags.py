@@ -9,7 +9,7 @@ from django import template
 
 from parindex.scoring.numbers import format_decimal
 
-from ..labels import EVIDENCE_LABELS, KIND_LABELS, RULE_KIND_LABELS, SOURCE_LABELS, unit_kinds_text
+from ..labels import EVIDENCE_LABELS, KIND_LABELS, SOURCE_LABELS, unit_kinds_text
 
 register = template.Library()
 
@@ -43,11 +43,6 @@ def evidence_label(value: str) -> str:
 @register.filter
 def kind_label(value: str) -> str:
     return KIND_LABELS.get(value, value)
-
-
-@register.filter
-def rule_kind_label(value: str) -> str:
-    return RULE_KIND_LABELS.get(value, value)
 
 
 @register.filter

@@ -19,7 +19,7 @@ from parindex.units.services import (
     unit_import_apply,
     unit_import_preview,
     unit_import_template_xlsx,
-    unit_set_successors,
+    unit_update,
 )
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
 from parindex.units.tests.xlsxutil import HEADERS, make_xlsx, read_xlsx, sheet_names
@@ -494,7 +494,7 @@ def _registry(organiser_body, actor):
         address="Thôn Trung, xã Đồng Lộc",
     )
     for unit in old:
-        unit_set_successors(actor=actor, unit=unit, successors=[new])
+        unit_update(actor=actor, unit=unit, successors=[new], expected_version=unit.version)
     return Unit.objects.filter(organiser=organiser_body)
 
 

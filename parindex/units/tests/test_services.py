@@ -12,7 +12,7 @@ from parindex.core.errors import ConflictError, ServiceError
 from parindex.core.models import AuditEntry
 from parindex.units import services
 from parindex.units.models import Unit
-from parindex.units.services import unit_create, unit_set_successors, unit_update
+from parindex.units.services import unit_create, unit_update
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_set_successors_records_a_merger(organiser_body, organiser_user):
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     olds = [UnitFactory(code=f"xa-{c}", organiser=organiser_body) for c in "abc"]
     for old in olds:
-        unit_set_successors(actor=organiser_user, unit=old, successors=[new], expected_version=1)
+        unit_update(actor=organiser_user, unit=old, successors=[new], expected_version=1)
     assert sorted(new.predecessors.values_list("code", flat=True)) == ["xa-a", "xa-b", "xa-c"]
     assert Unit.objects.get(code="xa-a").version == 2
     entry = AuditEntry.objects.filter(action="unit.set_successors").first()
@@ -186,9 +186,9 @@ def test_set_successors_refuses_itself_and_stale_versions(organiser_body, organi
     unit = UnitFactory(code="xa-a", organiser=organiser_body)
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     with pytest.raises(ServiceError):
-        unit_set_successors(actor=organiser_user, unit=unit, successors=[unit])
+        unit_update(actor=organiser_user, unit=unit, successors=[unit], expected_version=1)
     with pytest.raises(ConflictError):
-        unit_set_successors(actor=organiser_user, unit=unit, successors=[new], expected_version=7)
+        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_version=7)
     assert not unit.successors.exists()
 
 
@@ -202,7 +202,7 @@ def test_unit_side_and_observers_cannot_write(organiser_body, role):
         with pytest.raises(PermissionDenied):
             unit_update(actor=user, unit=unit, expected_version=1, name="Tên mới")
         with pytest.raises(PermissionDenied):
-            unit_set_successors(actor=user, unit=unit, successors=[])
+            unit_update(actor=user, unit=unit, successors=[], expected_version=1)
 
 
 # The action layer: lock + save_versioned, one transaction per service -------------------------
@@ -217,7 +217,7 @@ def test_a_conflict_carries_both_versions(organiser_body, organiser_user):
     assert "Đơn vị “UBND xã A” vừa được người khác cập nhật" in exc.value.messages[0]
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     with pytest.raises(ConflictError) as exc:
-        unit_set_successors(actor=organiser_user, unit=unit, successors=[new], expected_version=1)
+        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_version=1)
     assert (exc.value.expected_version, exc.value.current_version) == (1, 4)
 
 
@@ -238,7 +238,7 @@ def test_permission_is_checked_on_the_stored_row(organiser_body, organiser_user)
     with pytest.raises(PermissionDenied):
         unit_update(actor=organiser_user, unit=unit, expected_version=1, name="Tên mới")
     with pytest.raises(PermissionDenied):
-        unit_set_successors(actor=organiser_user, unit=unit, successors=[])
+        unit_update(actor=organiser_user, unit=unit, successors=[], expected_version=1)
     assert Unit.objects.get(pk=unit.pk).name != "Tên mới"
 
 
