@@ -2,9 +2,9 @@
 
 One :class:`Assessment` per assessed unit per campaign. Entries are per (assessment, node
 code, stage); the stage names who scored (the unit's ``self``, the council's two appraisal
-rounds), so every stage uses the same form and engine. Raw inputs are kept as typed, even while incomplete; points are empty until the
-inputs are valid. Each submission stores a numbered, immutable :class:`Submission` snapshot
-in the engine's canonical JSON.
+rounds), so every stage uses the same form and engine. Raw inputs are kept as typed, even
+while incomplete; points are empty until the inputs are valid. Each submission stores a
+numbered, immutable :class:`Submission` snapshot in the engine's canonical JSON.
 """
 
 from __future__ import annotations

@@ -22,10 +22,11 @@ from django.db.models import Q, QuerySet
 from parindex.accounts.permissions import ORGANISER_READERS, UNIT_READERS, ensure, is_admin, scope
 from parindex.accounts.roles import Role
 from parindex.campaigns.models import AssessedUnit
+from parindex.frameworks.selectors import get_engine_framework
 
-from .engine import ancestors_and_self, engine_framework
+from .context import ancestors_and_self
 from .models import Assessment, Assignment
-from .workflow import EDITABLE, Actor, Status
+from .workflow import EDITABLE, ActingRole, Status
 
 UNIT_MANAGERS = frozenset({Role.HEAD, Role.FOCAL})  # edit everything, assign work
 
@@ -160,7 +161,7 @@ def may_write_node(user: Any, assessment: Assessment, node_code: str) -> bool:
     mine = assigned_codes(user, assessment)
     if not mine:
         return False
-    framework = engine_framework(assessment.assessed_unit.framework)
+    framework = get_engine_framework(assessment.assessed_unit.framework)
     return any(code in mine for code in ancestors_and_self(framework, node_code))
 
 
@@ -199,14 +200,14 @@ def can_start_assessment(user: Any, assessed_unit: AssessedUnit) -> bool:
 # --- Workflow actions ----------------------------------------------------------------------
 
 
-def can_act_as(user: Any, assessment: Assessment, actor: Actor) -> bool:
-    """Whether ``user`` is the kind of person the workflow table names for a transition."""
-    if actor is Actor.ORGANISER:
+def can_act_as(user: Any, assessment: Assessment, role: ActingRole) -> bool:
+    """Whether ``user`` acts in ``role``, the role the workflow table names for a transition."""
+    if role is ActingRole.ORGANISER:
         return is_organiser(user, assessment)
     if is_admin(user):
         return True
     roles = unit_roles(user, assessment)
-    if actor is Actor.HEAD:
+    if role is ActingRole.HEAD:
         return Role.HEAD in roles
     return bool(roles & UNIT_MANAGERS)
 

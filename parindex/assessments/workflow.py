@@ -26,18 +26,19 @@ class Action(StrEnum):
     RETURN = "return"
 
 
-class Actor(StrEnum):
-    """Who may take an action (roles are checked against these in permissions.py)."""
+class ActingRole(StrEnum):
+    """The role a transition needs; permissions.can_act_as checks it against memberships
+    (``actor`` is always the user taking the action)."""
 
     FOCAL = "focal"  # focal officer or unit head
     HEAD = "head"  # unit head only
     ORGANISER = "organiser"
 
 
-ROLE_NAMES: dict[Actor, str] = {
-    Actor.FOCAL: "đầu mối hoặc thủ trưởng đơn vị",
-    Actor.HEAD: "thủ trưởng đơn vị",
-    Actor.ORGANISER: "cơ quan tổ chức đánh giá",
+ROLE_NAMES: dict[ActingRole, str] = {
+    ActingRole.FOCAL: "đầu mối hoặc thủ trưởng đơn vị",
+    ActingRole.HEAD: "thủ trưởng đơn vị",
+    ActingRole.ORGANISER: "cơ quan tổ chức đánh giá",
 }
 
 STATUS_LABELS: dict[Status, str] = {
@@ -57,17 +58,17 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 # (status, action) -> (new status, who may do it)
-TRANSITIONS: dict[tuple[Status, Action], tuple[Status, Actor]] = {
-    (Status.DRAFT, Action.MARK_READY): (Status.READY, Actor.FOCAL),
-    (Status.WITHDRAWN, Action.MARK_READY): (Status.READY, Actor.FOCAL),
-    (Status.RETURNED, Action.MARK_READY): (Status.READY, Actor.FOCAL),
-    (Status.READY, Action.REOPEN): (Status.DRAFT, Actor.FOCAL),
-    (Status.READY, Action.SUBMIT): (Status.SUBMITTED, Actor.HEAD),
-    (Status.DRAFT, Action.SUBMIT): (Status.SUBMITTED, Actor.HEAD),
-    (Status.WITHDRAWN, Action.SUBMIT): (Status.SUBMITTED, Actor.HEAD),
-    (Status.RETURNED, Action.SUBMIT): (Status.SUBMITTED, Actor.HEAD),
-    (Status.SUBMITTED, Action.WITHDRAW): (Status.WITHDRAWN, Actor.HEAD),
-    (Status.SUBMITTED, Action.RETURN): (Status.RETURNED, Actor.ORGANISER),
+TRANSITIONS: dict[tuple[Status, Action], tuple[Status, ActingRole]] = {
+    (Status.DRAFT, Action.MARK_READY): (Status.READY, ActingRole.FOCAL),
+    (Status.WITHDRAWN, Action.MARK_READY): (Status.READY, ActingRole.FOCAL),
+    (Status.RETURNED, Action.MARK_READY): (Status.READY, ActingRole.FOCAL),
+    (Status.READY, Action.REOPEN): (Status.DRAFT, ActingRole.FOCAL),
+    (Status.READY, Action.SUBMIT): (Status.SUBMITTED, ActingRole.HEAD),
+    (Status.DRAFT, Action.SUBMIT): (Status.SUBMITTED, ActingRole.HEAD),
+    (Status.WITHDRAWN, Action.SUBMIT): (Status.SUBMITTED, ActingRole.HEAD),
+    (Status.RETURNED, Action.SUBMIT): (Status.SUBMITTED, ActingRole.HEAD),
+    (Status.SUBMITTED, Action.WITHDRAW): (Status.WITHDRAWN, ActingRole.HEAD),
+    (Status.SUBMITTED, Action.RETURN): (Status.RETURNED, ActingRole.ORGANISER),
 }
 
 # Statuses in which the unit's officers may change entries.
@@ -79,7 +80,3 @@ EDITABLE: frozenset[Status] = frozenset(
 def next_status(status: Status, action: Action) -> Status | None:
     found = TRANSITIONS.get((status, action))
     return found[0] if found else None
-
-
-def actions_from(status: Status) -> list[Action]:
-    return [action for (st, action) in TRANSITIONS if st == status]

@@ -30,11 +30,13 @@ class PhaseAction(StrEnum):
     REOPEN = "mo-lai"
 
 
-class Actor(StrEnum):
+class ActingRole(StrEnum):
+    """The role a transition needs (``actor`` is always the user taking the action)."""
+
     ORGANISER = "organiser"
 
 
-ROLE_NAMES: dict[Actor, str] = {Actor.ORGANISER: "cơ quan tổ chức đánh giá"}
+ROLE_NAMES: dict[ActingRole, str] = {ActingRole.ORGANISER: "cơ quan tổ chức đánh giá"}
 
 CAMPAIGN_STATUS_LABELS: dict[CampaignStatus, str] = {s: str(s.label) for s in CampaignStatus}
 PHASE_STATE_LABELS: dict[PhaseState, str] = {s: str(s.label) for s in PhaseState}
@@ -50,14 +52,16 @@ PHASE_ACTION_LABELS: dict[PhaseAction, str] = {
 }
 
 # (status, action) -> (new status, who may do it)
-CAMPAIGN_TRANSITIONS: dict[tuple[CampaignStatus, CampaignAction], tuple[CampaignStatus, Actor]] = {
-    (CampaignStatus.PREPARING, CampaignAction.OPEN): (CampaignStatus.OPEN, Actor.ORGANISER),
-    (CampaignStatus.OPEN, CampaignAction.CLOSE): (CampaignStatus.CLOSED, Actor.ORGANISER),
+CAMPAIGN_TRANSITIONS: dict[
+    tuple[CampaignStatus, CampaignAction], tuple[CampaignStatus, ActingRole]
+] = {
+    (CampaignStatus.PREPARING, CampaignAction.OPEN): (CampaignStatus.OPEN, ActingRole.ORGANISER),
+    (CampaignStatus.OPEN, CampaignAction.CLOSE): (CampaignStatus.CLOSED, ActingRole.ORGANISER),
 }
-PHASE_TRANSITIONS: dict[tuple[PhaseState, PhaseAction], tuple[PhaseState, Actor]] = {
-    (PhaseState.NOT_OPENED, PhaseAction.OPEN): (PhaseState.OPEN, Actor.ORGANISER),
-    (PhaseState.OPEN, PhaseAction.CLOSE): (PhaseState.CLOSED, Actor.ORGANISER),
-    (PhaseState.CLOSED, PhaseAction.REOPEN): (PhaseState.OPEN, Actor.ORGANISER),
+PHASE_TRANSITIONS: dict[tuple[PhaseState, PhaseAction], tuple[PhaseState, ActingRole]] = {
+    (PhaseState.NOT_OPENED, PhaseAction.OPEN): (PhaseState.OPEN, ActingRole.ORGANISER),
+    (PhaseState.OPEN, PhaseAction.CLOSE): (PhaseState.CLOSED, ActingRole.ORGANISER),
+    (PhaseState.CLOSED, PhaseAction.REOPEN): (PhaseState.OPEN, ActingRole.ORGANISER),
 }
 
 # Refusals more specific than "not in this status", keyed by (status, action); each gets the row.

@@ -23,7 +23,7 @@ from ..workflow import (
     PHASE_STATUS_REFUSALS,
     PHASE_TRANSITIONS,
     ROLE_NAMES,
-    Actor,
+    ActingRole,
     CampaignAction,
     PhaseAction,
 )
@@ -40,13 +40,13 @@ def _has_units(actor: Any, campaign: Campaign) -> Verdict:
     return Verdict(False, "Cần có ít nhất một đơn vị được đánh giá trước khi mở đợt.", "guard")
 
 
-CAMPAIGN_TABLE: TransitionTable[CampaignStatus, CampaignAction, Actor] = TransitionTable(
+CAMPAIGN_TABLE: TransitionTable[CampaignStatus, CampaignAction, ActingRole] = TransitionTable(
     CAMPAIGN_TRANSITIONS,
     status_labels=CAMPAIGN_STATUS_LABELS,
     action_labels=CAMPAIGN_ACTION_LABELS,
     role_names=ROLE_NAMES,
 )
-CAMPAIGN_RUNNER: Runner[CampaignStatus, CampaignAction, Actor] = Runner(
+CAMPAIGN_RUNNER: Runner[CampaignStatus, CampaignAction, ActingRole] = Runner(
     CAMPAIGN_TABLE,
     status_of=lambda campaign: CampaignStatus(campaign.status),
     holds=lambda actor, campaign, role: can_manage_campaign(actor, campaign),
@@ -77,13 +77,13 @@ def _campaign_running(actor: Any, phase: Phase) -> Verdict:
     return ALLOWED
 
 
-PHASE_TABLE: TransitionTable[PhaseState, PhaseAction, Actor] = TransitionTable(
+PHASE_TABLE: TransitionTable[PhaseState, PhaseAction, ActingRole] = TransitionTable(
     PHASE_TRANSITIONS,
     status_labels=PHASE_STATE_LABELS,
     action_labels=PHASE_ACTION_LABELS,
     role_names=ROLE_NAMES,
 )
-PHASE_RUNNER: Runner[PhaseState, PhaseAction, Actor] = Runner(
+PHASE_RUNNER: Runner[PhaseState, PhaseAction, ActingRole] = Runner(
     PHASE_TABLE,
     status_of=lambda phase: PhaseState(phase.state),
     holds=lambda actor, phase, role: can_manage_campaign(actor, phase.campaign),
