@@ -6,22 +6,18 @@ lives outside the pages."""
 from __future__ import annotations
 
 import ast
-import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.test import Client
 
 from parindex.core.audit import REGISTRY, AuditAction, audit_lines
 from parindex.core.errors import ConflictError, ServiceError
 from parindex.core.models import AuditEntry
+from parindex.core.staging import TicketExpired, TicketInvalid, TicketUsed
 from parindex.frameworks import audit_actions, services, staging
 from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET
 from parindex.frameworks.diff import diff_snapshots, snapshot_of
@@ -32,15 +28,19 @@ from parindex.frameworks.models import (
     FrameworkVersion,
 )
 from parindex.frameworks.services import (
+    comments,
     draft_comment_add,
     draft_comment_handle,
     draft_comments_set_open,
     draft_invite_units,
     draft_uninvite_unit,
+    editing,
     framework_delete_draft,
     framework_freeze,
     framework_reimport,
     framework_update_node,
+    importing,
+    versions,
 )
 
 from .conftest import Province, import_file
@@ -152,8 +152,11 @@ def test_confirming_a_stale_reimport_preview_changes_nothing(
     assert response.redirect_chain[-1][0] == f"/bo-tieu-chi/{department_set.pk}/nhap-lai/"
     assert "vừa được người khác thay đổi" in response.content.decode()
     assert _state(department_set) == before
-    staged = staging.read_ticket(ticket)
-    assert staging.staged_files(staged) is None  # the staged copy is gone
+    # the staged copy is gone: the ticket serves no second confirmation
+    again = client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": ticket}, follow=True)
+    assert again.redirect_chain[-1][0] == f"/bo-tieu-chi/{department_set.pk}/nhap-lai/"
+    assert "Tệp đã được lưu hoặc đã bị xóa. Hãy tải tệp lên lại." in again.content.decode()
+    assert _state(department_set) == before
 
 
 # --- checks on the row as stored ------------------------------------------------------------
@@ -257,7 +260,7 @@ def test_invitations_are_all_or_nothing(
             units=[province.son_linh, province.foreign],
         )
     assert DraftInvitation.objects.count() == 0
-    monkeypatch.setattr(services, "audit_record", _failing_audit)
+    monkeypatch.setattr(comments, "audit_record", _failing_audit)
     with pytest.raises(RuntimeError):
         draft_invite_units(
             actor=province["organiser"],
@@ -273,7 +276,7 @@ def test_reimport_is_all_or_nothing(
     before = _state(department_set)
     doc = department_doc()
     find(doc, "7.1")["name"] = "Văn bản điện tử"
-    monkeypatch.setattr(services, "audit_record", _failing_audit)
+    monkeypatch.setattr(importing, "audit_record", _failing_audit)
     with pytest.raises(RuntimeError):
         framework_reimport(
             actor=province["organiser"],
@@ -292,7 +295,7 @@ def test_node_edit_is_all_or_nothing(
     province: Province, department_set: FrameworkVersion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _state(department_set)
-    monkeypatch.setattr(services, "audit_record", _failing_audit)
+    monkeypatch.setattr(editing, "audit_record", _failing_audit)
     with pytest.raises(RuntimeError):
         framework_update_node(
             actor=province["organiser"],
@@ -307,7 +310,7 @@ def test_node_edit_is_all_or_nothing(
 def test_clone_is_all_or_nothing(
     province: Province, department_set: FrameworkVersion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "audit_record", _failing_audit)
+    monkeypatch.setattr(versions, "audit_record", _failing_audit)
     with pytest.raises(RuntimeError):
         services.framework_clone(actor=province["organiser"], version=department_set)
     assert FrameworkVersion.objects.count() == 1
@@ -318,12 +321,14 @@ def test_clone_is_all_or_nothing(
 
 
 def test_every_audit_call_passes_a_declared_action() -> None:
-    source = Path(services.__file__).read_text(encoding="utf-8")
+    package = Path(services.__file__).parent
+    sources = [path.read_text(encoding="utf-8") for path in sorted(package.glob("*.py"))]
     declared = {
         name for name, value in vars(audit_actions).items() if isinstance(value, AuditAction)
     }
     calls = [
         node
+        for source in sources
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -384,51 +389,30 @@ def test_audit_lines_are_vietnamese_and_show_no_hash(
 # --- the staged upload -----------------------------------------------------------------------
 
 
-def test_staging_round_trip_and_discard(db: Any) -> None:
-    ticket = staging.stage_upload(
+def test_staging_keeps_the_set_with_its_questionnaires_for_the_uploader(
+    province: Province,
+) -> None:
+    ticket = staging.STAGE.stage(
         [("bo.yaml", b"abc"), ("phieu.yaml", b"def")],
-        user_id=7,
-        organiser_id=3,
-        target_id=None,
+        user=province["organiser"],
+        organiser=3,
+        target=None,
         expected_version=None,
     )
-    staged = staging.read_ticket(ticket)
-    assert (staged.user_id, staged.organiser_id, staged.target_id) == (7, 3, None)
-    assert all(p.startswith(f"{staging.UPLOAD_DIR}/") for p in staged.paths)
-    assert staged.paths[0].rsplit("/", 2)[1] == staged.paths[1].rsplit("/", 2)[1]  # one folder
-    assert staging.staged_files(staged) == [("bo.yaml", b"abc"), ("phieu.yaml", b"def")]
-    staging.discard(staged)
-    assert staging.staged_files(staged) is None
-    staging.discard(staged)  # twice is harmless
+    with pytest.raises(TicketInvalid):
+        staging.STAGE.take(ticket, user=province["admin"])
+    staged = staging.STAGE.take(ticket, user=province["organiser"])
+    assert [(f.name, f.content) for f in staged.files] == [
+        ("bo.yaml", b"abc"),
+        ("phieu.yaml", b"def"),
+    ]
+    assert dict(staged.meta) == {"organiser": 3, "target": None, "expected_version": None}
 
 
-def test_staging_refuses_forged_expired_and_foreign_paths(
-    db: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with pytest.raises(staging.TicketError, match="không hợp lệ"):
-        staging.read_ticket("x")
-    outside = signing.dumps({"paths": ["evidence/secret.pdf"], "names": ["a"]}, salt=staging.SALT)
-    with pytest.raises(staging.TicketError, match="không hợp lệ"):
-        staging.read_ticket(outside)
-    ticket = staging.stage_upload(
-        [("bo.yaml", b"abc")], user_id=1, organiser_id=1, target_id=None, expected_version=None
-    )
-    monkeypatch.setattr(staging, "MAX_AGE", -1)
-    with pytest.raises(staging.TicketError, match="quá hạn"):
-        staging.read_ticket(ticket)
-
-
-def test_staging_drops_copies_older_than_a_day(db: Any) -> None:
-    old = default_storage.save(f"{staging.UPLOAD_DIR}/cu/0.bin", ContentFile(b"old"))
-    day_ago = time.time() - 2 * 24 * 3600
-    os.utime(default_storage.path(old), (day_ago, day_ago))
-    fresh = default_storage.save(f"{staging.UPLOAD_DIR}/moi/0.bin", ContentFile(b"new"))
-    staging.stage_upload(
-        [("bo.yaml", b"abc")], user_id=1, organiser_id=1, target_id=None, expected_version=None
-    )
-    assert not default_storage.exists(old)
-    assert default_storage.exists(fresh)
-    default_storage.delete(fresh)
+def test_staging_words_each_refusal() -> None:
+    assert "quá hạn một giờ" in staging.WORDING.message(TicketExpired())
+    assert "không hợp lệ" in staging.WORDING.message(TicketInvalid())
+    assert "đã được lưu hoặc đã bị xóa" in staging.WORDING.message(TicketUsed())
 
 
 # --- no hash in the comparison ---------------------------------------------------------------
