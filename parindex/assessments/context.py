@@ -2,7 +2,8 @@
 
 :class:`AssessmentContext` carries the assessment with its unit, campaign and criteria-set
 version, the engine's framework, and the campaign-wide not-applicable declarations; it answers
-"whose is this criterion to fill?" and turns entries into engine facts.
+"whose is this criterion to fill?" and turns entries into engine facts. :func:`ancestors_and_self`
+walks from a criterion up to its field.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from parindex.campaigns.models import NotApplicableDeclaration
+from parindex.frameworks.selectors import get_engine_framework
 from parindex.scoring import Framework
 from parindex.scoring import Unit as EngineUnit
 from parindex.scoring.model import Node, Source
 
-from .engine import engine_framework
 from .evaluation import SOURCE_LABELS, Evaluation, evaluate
 from .models import Assessment, Entry, Stage
 
@@ -28,6 +29,16 @@ RELATED = (
     "assessed_unit__framework",
     "assessed_unit__group",
 )
+
+
+def ancestors_and_self(framework: Framework, code: str) -> list[str]:
+    """``code`` and the codes of its ancestors, nearest first (empty for an unknown code)."""
+    node = framework.by_code.get(code)
+    chain: list[str] = []
+    while node is not None:
+        chain.append(node.code)
+        node = framework.by_code.get(node.parent) if node.parent else None
+    return chain
 
 
 def with_related(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -65,11 +76,9 @@ class AssessmentContext:
 
     def campaign_na_reason(self, node: Node) -> str | None:
         """The campaign's declaration covering ``node`` (on it or an ancestor)."""
-        current: Node | None = node
-        while current is not None:
-            if current.code in self.campaign_na:
-                return self.campaign_na[current.code]
-            current = self.framework.by_code.get(current.parent) if current.parent else None
+        for code in ancestors_and_self(self.framework, node.code):
+            if code in self.campaign_na:
+                return self.campaign_na[code]
         return None
 
     def excluded_reason(self, node: Node) -> str | None:
@@ -128,7 +137,7 @@ def context_for(assessment: Assessment) -> AssessmentContext:
     """The context of an assessment loaded with :func:`with_related` (one more query)."""
     return AssessmentContext(
         assessment=assessment,
-        framework=engine_framework(assessment.assessed_unit.framework),
+        framework=get_engine_framework(assessment.assessed_unit.framework),
         campaign_na=campaign_na_for(assessment),
     )
 

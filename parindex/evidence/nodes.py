@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from parindex.assessments.context import context_for
+from parindex.assessments.context import ancestors_and_self, context_for
 from parindex.assessments.models import Assessment, Entry, Stage
 
 REQUIRED = "required"
@@ -78,17 +78,13 @@ def assessment_nodes(assessment: Assessment) -> AssessmentNodes:
     unit_na = _unit_na_codes(assessment)
     leaves: list[EvidenceNode] = []
     for node in framework.leaves():
-        chain: list[Any] = []
-        current: Any = node
-        while current is not None:
-            chain.append(current)
-            current = framework.by_code.get(current.parent) if current.parent else None
-        top = chain[-1]
+        chain = ancestors_and_self(framework, node.code)
+        top = framework.by_code[chain[-1]]
         excluded = ctx.excluded_reason(node) or ""
         if not excluded:
-            for item in chain:
-                if item.code in unit_na:
-                    excluded = f"Đơn vị xác định không áp dụng: {unit_na[item.code]}"
+            for code in chain:
+                if code in unit_na:
+                    excluded = f"Đơn vị xác định không áp dụng: {unit_na[code]}"
                     break
         leaves.append(
             EvidenceNode(

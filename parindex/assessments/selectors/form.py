@@ -14,8 +14,7 @@ from parindex.scoring import InputSpec, UIValueError, input_specs
 from parindex.scoring.model import Node
 from parindex.scoring.uivalues import parse_bool_text
 
-from ..context import AssessmentContext, evaluations_of, self_entries
-from ..engine import ancestors_and_self
+from ..context import AssessmentContext, ancestors_and_self, evaluations_of, self_entries
 from ..evaluation import Evaluation, describe_spec
 from ..models import Assessment, Assignment, Entry, Stage, Submission
 from ..permissions import (

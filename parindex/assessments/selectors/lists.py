@@ -13,9 +13,9 @@ from django.db.models.functions import Cast
 
 from parindex.campaigns.models import AssessedUnit, Campaign, Phase, PhaseException
 from parindex.core.models import AuditEntry
+from parindex.frameworks.selectors import get_engine_framework
 
 from ..context import with_related
-from ..engine import engine_framework
 from ..models import Assessment, Assignment, Entry, Stage
 from ..permissions import (
     assessments_visible_to,
@@ -62,7 +62,7 @@ def my_assignments(user: Any) -> list[MyAssignment]:
     deadlines = _self_deadlines({r.assessment.assessed_unit for r in rows})
     out: list[MyAssignment] = []
     for a in rows:
-        framework = engine_framework(a.assessment.assessed_unit.framework)
+        framework = get_engine_framework(a.assessment.assessed_unit.framework)
         node = framework.by_code.get(a.node_code)
         if node is None:
             continue

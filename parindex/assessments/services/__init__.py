@@ -15,6 +15,7 @@ from .assignments import (
     assignments_save,
     unit_people,
 )
+from .checks import Check, blocking_checks, submission_checks
 from .entries import (
     EntryChange,
     EntryConflict,
@@ -26,9 +27,9 @@ from .entries import (
     lock_assessment,
     recompute_totals,
 )
+from .snapshot import build_snapshot
 from .workflow import (
     OWN_PAGE,
-    Check,
     assessment_act,
     assessment_mark_ready,
     assessment_options,
@@ -37,9 +38,6 @@ from .workflow import (
     assessment_submit,
     assessment_verdict,
     assessment_withdraw,
-    blocking_checks,
-    build_snapshot,
-    submission_checks,
 )
 
 __all__ = [

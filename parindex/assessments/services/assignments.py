@@ -18,10 +18,10 @@ from parindex.core.actions import actor_or_none
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.text import fold
+from parindex.frameworks.selectors import get_engine_framework
 from parindex.scoring import Framework
 
 from ..audit_actions import ASSIGN
-from ..engine import engine_framework
 from ..models import Assessment, Assignment
 from ..permissions import ensure_can_assign, forget_assigned
 from .entries import assessment_to_write, lock_assessment
@@ -134,7 +134,7 @@ def assignments_save(
     with transaction.atomic():
         assessment = assessment_to_write(actor, assessment, assessed_unit)
         locked = lock_assessment(actor, assessment, ensure_can_assign)
-        framework = engine_framework(assessment.assessed_unit.framework)
+        framework = get_engine_framework(assessment.assessed_unit.framework)
         people = {u.pk for u in unit_people(locked)}
         changed = [_apply(actor, assessment, framework, people, row) for row in wanted]
     for row in wanted:
@@ -156,7 +156,7 @@ def assignment_set(
     with transaction.atomic():
         assessment = assessment_to_write(actor, assessment, assessed_unit)
         locked = lock_assessment(actor, assessment, ensure_can_assign)
-        framework = engine_framework(assessment.assessed_unit.framework)
+        framework = get_engine_framework(assessment.assessed_unit.framework)
         people = {u.pk for u in unit_people(locked)}
         result, _changed = _apply(
             actor, assessment, framework, people, AssignmentRow(node_code, assignee, due_on)
@@ -201,7 +201,7 @@ def best_match(hint: str, people: list[User], titles: dict[int, str]) -> User | 
 
 def assignment_suggest(assessment: Assessment) -> dict[str, User]:
     """Suggested assignments from the set's ``owner_hint`` (by position or title match)."""
-    framework = engine_framework(assessment.assessed_unit.framework)
+    framework = get_engine_framework(assessment.assessed_unit.framework)
     people = unit_people(assessment)
     titles = dict(
         Membership.objects.active()

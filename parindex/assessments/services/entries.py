@@ -19,7 +19,14 @@ from parindex.scoring import ProblemsError, format_decimal, input_specs, score_u
 from parindex.scoring.model import Node
 
 from ..audit_actions import ASSESSMENT_CREATE, ENTRY_SAVE
-from ..context import AssessmentContext, context_for, evaluations_of, self_entries, with_related
+from ..context import (
+    AssessmentContext,
+    ancestors_and_self,
+    context_for,
+    evaluations_of,
+    self_entries,
+    with_related,
+)
 from ..evaluation import Evaluation, clean_raw, evaluate
 from ..models import Assessment, Entry, Stage
 from ..permissions import (
@@ -171,7 +178,8 @@ def recompute_totals(ctx: AssessmentContext, entries: list[Entry] | None = None)
     counted = 0
     done = 0
     for node in fillable:
-        if _under(ctx, node.code, na_parents) and node.code not in na_parents:
+        chain = ancestors_and_self(ctx.framework, node.code)
+        if any(c in na_parents for c in chain) and node.code not in na_parents:
             continue
         counted += 1
         ev = evaluations.get(node.code)
@@ -194,15 +202,6 @@ def recompute_totals(ctx: AssessmentContext, entries: list[Entry] | None = None)
     a = ctx.assessment
     a.completeness, a.claimed_total = round(completeness, 2), total
     a.claimed_max, a.claimed_index = maximum, index
-
-
-def _under(ctx: AssessmentContext, code: str, codes: set[str]) -> bool:
-    node = ctx.framework.by_code.get(code)
-    while node is not None:
-        if node.code in codes:
-            return True
-        node = ctx.framework.by_code.get(node.parent) if node.parent else None
-    return False
 
 
 def _who(entry: Entry) -> str:

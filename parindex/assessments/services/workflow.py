@@ -4,16 +4,12 @@ The table (``..workflow.TRANSITIONS``) runs through one :class:`~parindex.core.t
 (:data:`RUNNER`): the same verdict answers the buttons a page shows (:func:`assessment_options`)
 and the service (:func:`_run`). Each service: ``lock`` the assessment (it must be visible to the
 actor), the runner's verdict (status, role, the campaign's phase rules), one versioned UPDATE, one
-audit entry.
+audit entry. Submitting asks :mod:`.checks` what blocks and records a :mod:`.snapshot`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,16 +17,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from parindex.campaigns import rules
-from parindex.campaigns.models import PhaseException
 from parindex.core.actions import save_versioned
 from parindex.core.audit import audit_record
 from parindex.core.errors import ServiceError
 from parindex.core.transitions import Option, Runner, TransitionTable, Verdict
-from parindex.scoring import ProblemsError, canonical_json, score_unit
 
 from ..audit_actions import WORKFLOW_ACTIONS
-from ..context import AssessmentContext, context_for, evaluations_of, self_entries
-from ..hooks import collect_checks, collect_sections
+from ..context import context_for
 from ..models import Assessment, Submission
 from ..permissions import can_act_as, ensure_can_view_assessment
 from ..workflow import ACTION_LABELS, ROLE_NAMES, STATUS_LABELS, TRANSITIONS, Action, Status
@@ -42,18 +35,11 @@ from ._common import (
     phase_rules,
     submit_answer,
 )
+from .checks import blocking_checks
 from .entries import lock_assessment
+from .snapshot import build_snapshot, late_exception_reason
 
 CONFLICT_MESSAGE = "Hồ sơ vừa được người khác thay đổi; vui lòng tải lại trang."
-
-
-@dataclass(frozen=True)
-class Check:
-    """One problem found before submitting (``blocking`` ones refuse the submission)."""
-
-    blocking: bool
-    node_code: str | None
-    message: str
 
 
 def _may_submit(actor: Any, assessment: Assessment) -> rules.Answer | Verdict:
@@ -168,124 +154,6 @@ def assessment_reopen(*, actor: Any, assessment: Assessment) -> Assessment:
     return _refresh(assessment)
 
 
-# --- Submitting ------------------------------------------------------------------------------
-
-
-def evidence_checks(assessment: Assessment) -> list[Check]:
-    """What the apps connected to ``hooks.submission_checks`` find (evidence: documents)."""
-    return [
-        Check(bool(c.blocking), getattr(c, "node_code", None), str(c.message))
-        for c in collect_checks(assessment)
-    ]
-
-
-def entry_checks(ctx: AssessmentContext) -> list[Check]:
-    """Warnings about the unit's own entries: criteria not complete, values not readable."""
-    evaluations = evaluations_of(ctx, self_entries(ctx.assessment))
-    out: list[Check] = []
-    na = {c for c, ev in evaluations.items() if ev.not_applicable}
-    for node in ctx.fillable_leaves():
-        if any(a in na for a in _ancestors(ctx, node.code)):
-            continue
-        ev = evaluations.get(node.code)
-        if ev is None or ev.state == "empty":
-            out.append(Check(False, node.code, f"Tiêu chí {node.code} chưa nhập (tính 0 điểm)."))
-        elif ev.has_errors:
-            out.append(
-                Check(
-                    False, node.code, f"Tiêu chí {node.code} có số liệu chưa hợp lệ (tính 0 điểm)."
-                )
-            )
-        elif not ev.complete:
-            out.append(
-                Check(False, node.code, f"Tiêu chí {node.code} còn thiếu số liệu (tính 0 điểm).")
-            )
-    return out
-
-
-def _ancestors(ctx: AssessmentContext, code: str) -> list[str]:
-    out: list[str] = []
-    node = ctx.framework.by_code.get(code)
-    while node is not None and node.parent:
-        out.append(node.parent)
-        node = ctx.framework.by_code.get(node.parent)
-    return out
-
-
-def submission_checks(assessment: Assessment) -> list[Check]:
-    """Everything to show on the submit page: the evidence app's checks, then warnings."""
-    return evidence_checks(assessment) + entry_checks(context_for(assessment))
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return str(value)
-
-
-def build_snapshot(
-    ctx: AssessmentContext, *, number: int, actor: Any, at: dt.datetime
-) -> tuple[str, Any]:
-    """The canonical JSON of what is submitted (engine result with inputs, the set's SHA-256,
-    the engine version), plus the unit's justifications, raw inputs and evidence."""
-    entries = self_entries(ctx.assessment)
-    evaluations = evaluations_of(ctx, entries)
-    try:
-        result = score_unit(ctx.framework, ctx.engine_unit(), ctx.facts(evaluations))
-    except ProblemsError as exc:
-        raise ServiceError([p.message for p in exc.problems]) from None
-    doc = json.loads(canonical_json(result, ctx.version.sha256))
-    doc["evidence"] = {}
-    doc.update(_jsonable(collect_sections(ctx.assessment)))
-    doc["justifications"] = {e.node_code: e.justification for e in entries if e.justification}
-    doc["raw_inputs"] = {e.node_code: e.raw_inputs for e in entries if e.raw_inputs}
-    doc["campaign_not_applicable"] = dict(sorted(ctx.campaign_na.items()))
-    doc["submission"] = {
-        "number": number,
-        "campaign": ctx.campaign.slug,
-        "unit": ctx.unit.code,
-        "framework_version": ctx.version.number,
-        "submitted_at": at.isoformat(),
-        "submitted_by": getattr(actor, "username", None) if actor_or_none(actor) else None,
-    }
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text, result
-
-
-def _late_reason(assessment: Assessment, phase: Any, now: dt.datetime) -> str:
-    """The exception's reason when submitting past the general deadline thanks to it."""
-    window = phase.window(rules.SELF_ASSESSMENT)
-    if window is None or window.deadline is None or not window.is_extended:
-        return ""
-    if not rules.is_past(window.deadline, now):
-        return ""
-    found = (
-        PhaseException.objects.filter(
-            phase__campaign=assessment.assessed_unit.campaign,
-            phase__kind=rules.SELF_ASSESSMENT,
-            unit=assessment.assessed_unit.unit,
-            is_active=True,
-        )
-        .values_list("reason", flat=True)
-        .first()
-    )
-    return found or ""
-
-
-def blocking_checks(assessment: Assessment) -> list[Check]:
-    return [c for c in evidence_checks(assessment) if c.blocking]
-
-
 def assessment_submit(*, actor: Any, assessment: Assessment) -> Submission:
     """The unit head approves and submits: a new numbered, immutable snapshot."""
     made: list[Submission] = []
@@ -305,7 +173,9 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Submission:
                 total=result.total,
                 index=result.index,
                 submitted_by=actor_or_none(actor),
-                late_exception_reason=_late_reason(assessment, phase_rules(assessment, now), now),
+                late_exception_reason=late_exception_reason(
+                    assessment, phase_rules(assessment, now), now
+                ),
             )
         )
         fields: dict[str, Any] = {

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from parindex.assessments.engine import engine_framework
 from parindex.core.models import AuditEntry
+from parindex.frameworks.selectors import get_engine_framework
 
 from ..selectors import audit_entries
 from ..services import assessment_submit, entry_save
@@ -146,7 +146,7 @@ def test_status_changes_are_recorded_and_shown(small_world: Any) -> None:
     assert "Phê duyệt và gửi" in page and "Đang chấm điểm → <strong>Đã gửi" in page
     assert "Hoàng Thị Lan" in page and "Điểm chấm: 7,5" in page and "Đủ hồ sơ" in page
     # People read labels, the criterion's name, values: never a stored action name or a hash.
-    node = engine_framework(a.assessed_unit.framework).by_code["1.1"]
+    node = get_engine_framework(a.assessed_unit.framework).by_code["1.1"]
     assert f"1.1. {node.name}" in page
     assert "assessment.submit" not in page and "assessment.entry.save" not in page
     assert re.search(r"[0-9a-f]{32}", page) is None

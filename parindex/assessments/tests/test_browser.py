@@ -12,7 +12,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from ..engine import engine_framework
+from parindex.frameworks.selectors import get_engine_framework
+
 from ..models import Entry
 from ..services import assignment_set, entry_save
 from .factories import PASSWORD, build_world
@@ -55,7 +56,7 @@ def test_officer_fills_session_expires_head_submits_organiser_sees(
     officer = world.users["officer"]
     assignment_set(actor=world.users["focal"], assessment=a, node_code="1", assignee=officer)
     # The focal officer has already explained where the required documents are kept.
-    for node in engine_framework(a.assessed_unit.framework).leaves():
+    for node in get_engine_framework(a.assessed_unit.framework).leaves():
         if node.evidence.value == "required" and node.source.value == "self":
             entry_save(
                 actor=world.users["focal"],

@@ -15,7 +15,7 @@ from parindex.scoring import ENGINE_VERSION
 
 from ..models import ImmutableError, Submission
 from ..services import assessment_submit, assessment_withdraw, entry_save
-from ..services import workflow as workflow_services
+from ..services import checks as check_services
 from .helpers import fill_small
 
 
@@ -107,10 +107,10 @@ def test_blocking_evidence_checks_refuse_and_warnings_do_not(
     a = w.assessment()
     fill_small(w, a)
     checks = [
-        workflow_services.Check(True, "1.1", "Tiêu chí 1.1 thiếu tài liệu kiểm chứng"),
-        workflow_services.Check(False, None, "Văn bản không có ngày"),
+        check_services.Check(True, "1.1", "Tiêu chí 1.1 thiếu tài liệu kiểm chứng"),
+        check_services.Check(False, None, "Văn bản không có ngày"),
     ]
-    monkeypatch.setattr(workflow_services, "evidence_checks", lambda assessment: checks)
+    monkeypatch.setattr(check_services, "evidence_checks", lambda assessment: checks)
     with pytest.raises(ServiceError) as caught:
         assessment_submit(actor=w.users["head"], assessment=a)
     assert "Tiêu chí 1.1 thiếu tài liệu kiểm chứng" in caught.value.messages
@@ -120,7 +120,7 @@ def test_blocking_evidence_checks_refuse_and_warnings_do_not(
     page = client.get(reverse("assessments:submit", args=[a.pk])).content.decode()
     assert "Cần khắc phục trước khi gửi" in page and "Văn bản không có ngày" in page
     assert 'id="confirm-submit"' not in page
-    monkeypatch.setattr(workflow_services, "evidence_checks", lambda assessment: checks[1:])
+    monkeypatch.setattr(check_services, "evidence_checks", lambda assessment: checks[1:])
     assert assessment_submit(actor=w.users["head"], assessment=a).number == 1
 
 

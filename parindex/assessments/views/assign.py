@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from parindex.frameworks.selectors import get_engine_framework
 from parindex.units.validators import parse_vn_date
 
-from ..engine import engine_framework
 from ..models import Assignment
 from ..permissions import ensure_can_assign
 from ..services.assignments import (
@@ -29,7 +29,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form from the set's responsible sections (owner_hint); nothing is saved until "Lưu"."""
     assessment = assessment_or_404(request, pk)
     ensure_can_assign(request.user, assessment)
-    framework = engine_framework(assessment.assessed_unit.framework)
+    framework = get_engine_framework(assessment.assessed_unit.framework)
     people = unit_people(assessment)
     by_pk = {p.pk: p for p in people}
     current = {

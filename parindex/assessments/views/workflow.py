@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from parindex.core.audit import AuditLine, audit_lines
 from parindex.core.models import AuditEntry
+from parindex.frameworks.selectors import get_engine_framework
 from parindex.scoring import input_specs
 
-from ..engine import engine_framework
 from ..models import Submission
 from ..permissions import can_view_audit, ensure_can_view_assessment
 from ..selectors import audit_entries
@@ -197,6 +197,6 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "campaign": assessment.assessed_unit.campaign,
             "unit": assessment.assessed_unit.unit,
-            "rows": _audit_lines(entries, engine_framework(assessment.assessed_unit.framework)),
+            "rows": _audit_lines(entries, get_engine_framework(assessment.assessed_unit.framework)),
         },
     )
