@@ -16,6 +16,7 @@ import pytest
 from parindex.evidence import ooxml
 from parindex.evidence.extract import MAX_CELLS, MAX_TEXT_CHARS, extract_text
 from parindex.evidence.models import EvidenceDocument
+from parindex.evidence.ooxml.stream import Handler
 from parindex.evidence.services import evidence_upload
 from parindex.evidence.validation import UploadRefused
 
@@ -165,7 +166,7 @@ def test_hostile_prolog(xml, hostile):
 def test_oversized_token_stops_the_parser():
     xml = b'<d a="' + b"x" * (ooxml.MAX_TOKEN_BYTES + 2 * ooxml.CHUNK) + b'"/>'
     with pytest.raises(ooxml.HostileXml):
-        ooxml.parse(io.BytesIO(xml), ooxml._Handler(), max_bytes=len(xml))
+        ooxml.parse(io.BytesIO(xml), Handler(), max_bytes=len(xml))
 
 
 def test_excel_shared_strings_runs_and_relative_targets():

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from parindex.scoring.problems import ProblemsError
 from parindex.scoring.yamlio import (
-    _without_default_rules,
     canonical_sha256,
     dump_canonical_yaml,
     dump_flow,
@@ -23,6 +22,7 @@ from parindex.scoring.yamlio import (
     load_yaml_file,
     load_yaml_text,
 )
+from parindex.scoring.yamlio.writer import _without_default_rules
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = sorted(DATA.glob("*.yaml"))

@@ -1,0 +1,373 @@
+"""Writing a criteria-set document as the .xlsx form: the Thông tin chung, Tiêu chí, Xếp loại
+and Phiếu sheets laid out from the document; what a column cannot hold exactly goes to the
+``Khác`` cell of its row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from parindex.exchange.workbooks import new_workbook, workbook_bytes
+
+from ..problems import Problem, ProblemsError
+from .cells import (
+    ABSENT,
+    BAND_COLUMNS,
+    INFO_ROWS,
+    KEY_HEADER,
+    NODE_COLUMNS,
+    OTHER,
+    QUESTION_COLUMNS,
+    QUESTIONNAIRE_PREFIX,
+    QUESTIONNAIRE_ROWS,
+    QUESTIONS_TITLE,
+    SCALE_COLUMNS,
+    SCALE_TITLE,
+    SHEET_BANDS,
+    SHEET_INFO,
+    SHEET_NODES,
+    TOP_ORDER,
+    VALUE_HEADER,
+    Column,
+    FormCellError,
+    Kind,
+    fits,
+    number_fits,
+    set_cell,
+    word_fits,
+)
+
+__all__ = ["write_workbook"]
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_SECTION_FONT = Font(bold=True, color="1F4E78")
+_THIN = Side(style="thin", color="BFBFBF")
+_HEADER_BORDER = Border(bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_header(ws: Any, headers: Iterable[str], row: int = 1) -> None:
+    for index, header in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=index, value=header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.border = _HEADER_BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _set_widths(ws: Any, columns: Iterable[Column]) -> None:
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+
+def _choices_validation(
+    ws: Any, column_index: int, choices: tuple[str, ...], last_row: int, title: str
+) -> None:
+    letter = get_column_letter(column_index)
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error="Chọn một giá trị trong danh sách: " + ", ".join(choices),
+        errorStyle="stop",
+    )
+    validation.add(f"{letter}2:{letter}{last_row}")
+    ws.add_data_validation(validation)
+
+
+def _split_fitting(
+    mapping: Mapping[Any, Any],
+    columns: Iterable[tuple[str, Kind]],
+) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """Split a mapping into values its columns hold exactly and the rest (for ``Khác``)."""
+    kinds = dict(columns)
+    fitting: dict[str, Any] = {}
+    rest: dict[Any, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(key, str) and key in kinds and fits(kinds[key], value):
+            fitting[key] = value
+        else:
+            rest[key] = value
+    return fitting, rest
+
+
+def _column_kinds(columns: Iterable[Column]) -> list[tuple[str, Kind]]:
+    return [(c.key, c.kind) for c in columns if c.key is not None]
+
+
+def _items_fit(items: Any, needed: tuple[str, ...] = ()) -> bool:
+    """Whether a list of mappings can be laid out as table rows (each row shows something)."""
+    if not isinstance(items, list):
+        return False
+    for item in items:
+        if not isinstance(item, dict) or not item:
+            return False
+        for key in needed:  # keys whose absence a row cannot show
+            if key not in item:
+                return False
+    return True
+
+
+class _TreeLayout:
+    """Lays the node tree out as rows; subtrees that cannot be rows go to ``Khác``."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, dict[str, Any], str | None, dict[Any, Any], bool]] = []
+        self.codes: set[str] = set()
+
+    def siblings_fit(self, nodes: Any) -> bool:
+        if not isinstance(nodes, list) or not nodes:
+            return False
+        seen: set[str] = set()
+        for node in nodes:
+            if not isinstance(node, dict):
+                return False
+            code = node.get("code")
+            if not isinstance(code, str) or not word_fits(code):
+                return False
+            if code in seen or code in self.codes:
+                return False
+            seen.add(code)
+        return True
+
+    def add(self, nodes: list[dict[Any, Any]], parent: str | None, depth: int) -> None:
+        self.codes.update(node["code"] for node in nodes)
+        for node in nodes:
+            children = node.get("children", ABSENT)
+            children_fit = children is not ABSENT and self.siblings_fit(children)
+            body = {k: v for k, v in node.items() if not (k == "children" and children_fit)}
+            fitting, rest = _split_fitting(body, _column_kinds(NODE_COLUMNS))
+            is_leaf = "children" not in node
+            rule = node.get("rule", ABSENT)
+            if is_leaf and rule == "manual":
+                fitting.pop("rule", None)  # an empty Cách chấm on a leaf is manual
+            self.rows.append((depth, fitting, parent, rest, "children" in node))
+            if children_fit:
+                self.add(children, node["code"], depth + 1)
+
+
+def _write_info(ws: Any, doc: Mapping[Any, Any], other: dict[Any, Any]) -> None:
+    _style_header(ws, (KEY_HEADER, VALUE_HEADER))
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 90
+    row = 2
+    for key, kind in INFO_ROWS:
+        ws.cell(row=row, column=1, value=key).font = Font(bold=True)
+        value = doc.get(key, ABSENT)
+        if value is not ABSENT and fits(kind, value):
+            set_cell(ws, row, 2, kind, value)
+        elif value is not ABSENT:
+            other[key] = value
+        ws.cell(row=row, column=2).alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="left"
+        )
+        if kind is not Kind.NUMBER:
+            ws.cell(row=row, column=2).number_format = "@"
+        row += 1
+    ws.cell(row=row, column=1, value=OTHER).font = Font(bold=True)
+    if other:
+        set_cell(ws, row, 2, Kind.OTHER, other, parent=None)
+    ws.cell(row=row, column=2).alignment = _WRAP_TOP
+    ws.freeze_panes = "A2"
+
+
+def _write_table(
+    ws: Any, columns: tuple[Column, ...], items: list[dict[Any, Any]], first_row: int, parent: str
+) -> int:
+    """Write a header and one row per item from ``first_row``; return the next free row."""
+    _style_header(ws, (c.header for c in columns), row=first_row)
+    kinds = _column_kinds(columns)
+    row = first_row + 1
+    for item in items:
+        fitting, rest = _split_fitting(item, kinds)
+        if parent == "scale" and "share" in rest and rest["share"] is None:
+            del rest["share"]  # an empty share cell is null
+        for index, column in enumerate(columns, start=1):
+            if column.kind is Kind.OTHER:
+                if rest:
+                    set_cell(ws, row, index, Kind.OTHER, rest, parent=parent)
+            elif column.key in fitting:
+                set_cell(ws, row, index, column.kind, fitting[column.key])
+            elif column.kind is not Kind.NUMBER:
+                ws.cell(row=row, column=index).number_format = "@"
+            ws.cell(row=row, column=index).alignment = _WRAP_TOP
+        row += 1
+    return row
+
+
+def _questionnaire_fits(q: Any) -> bool:
+    return isinstance(q, dict) and word_fits(q.get("code"))
+
+
+def _scale_fits(scale: Any) -> bool:
+    # an empty share cell is null: an option without a share key cannot be a row
+    return _items_fit(scale, needed=("share",)) and all(
+        item["share"] is None or number_fits(item["share"]) for item in scale
+    )
+
+
+def _sheet_name(code: str, used: set[str]) -> str:
+    base = _SHEET_NAME_BAD.sub("-", QUESTIONNAIRE_PREFIX + code).strip("'")[:31]
+    name = base
+    counter = 2
+    while name.casefold() in used:
+        suffix = f" ({counter})"
+        name = base[: 31 - len(suffix)] + suffix
+        counter += 1
+    used.add(name.casefold())
+    return name
+
+
+def _write_questionnaire(ws: Any, q: dict[Any, Any]) -> None:
+    _style_header(ws, (KEY_HEADER, VALUE_HEADER))
+    for index, width in enumerate((14, 60, 12, 30), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    scale = q.get("scale", ABSENT)
+    questions = q.get("questions", ABSENT)
+    scale_rows = scale is not ABSENT and _scale_fits(scale)
+    question_rows = questions is not ABSENT and _items_fit(questions)
+    body = {
+        k: v
+        for k, v in q.items()
+        if not (k == "scale" and scale_rows) and not (k == "questions" and question_rows)
+    }
+    fitting, other = _split_fitting(body, QUESTIONNAIRE_ROWS)
+    row = 2
+    for key, kind in QUESTIONNAIRE_ROWS:
+        ws.cell(row=row, column=1, value=key).font = Font(bold=True)
+        if key in fitting:
+            set_cell(ws, row, 2, kind, fitting[key])
+        ws.cell(row=row, column=2).alignment = _WRAP_TOP
+        row += 1
+    if other:
+        ws.cell(row=row, column=1, value=OTHER).font = Font(bold=True)
+        set_cell(ws, row, 2, Kind.OTHER, other, parent="questionnaires")
+        ws.cell(row=row, column=2).alignment = _WRAP_TOP
+        row += 1
+    if scale_rows:
+        row += 1
+        ws.cell(row=row, column=1, value=SCALE_TITLE).font = _SECTION_FONT
+        row = _write_table(ws, SCALE_COLUMNS, scale, row + 1, "scale")
+    if question_rows:
+        row += 1
+        ws.cell(row=row, column=1, value=QUESTIONS_TITLE).font = _SECTION_FONT
+        row = _write_table(ws, QUESTION_COLUMNS, questions, row + 1, "questions")
+
+
+def _write_nodes(ws: Any, layout: _TreeLayout) -> None:
+    _style_header(ws, (c.header for c in NODE_COLUMNS))
+    _set_widths(ws, NODE_COLUMNS)
+    ws.row_dimensions[1].height = 32
+    for letter in ("A", "B"):
+        ws.column_dimensions[letter].number_format = "@"
+    kinds = {c.key: c for c in NODE_COLUMNS if c.key is not None}
+    for offset, (depth, fitting, parent, rest, has_children) in enumerate(layout.rows):
+        row = offset + 2
+        for index, column in enumerate(NODE_COLUMNS, start=1):
+            cell = ws.cell(row=row, column=index)
+            if column.kind is Kind.PARENT:
+                if parent is not None:
+                    set_cell(ws, row, index, Kind.CODE, parent)
+                else:
+                    cell.number_format = "@"
+            elif column.kind is Kind.OTHER:
+                if rest:
+                    set_cell(ws, row, index, Kind.OTHER, rest, parent="nodes")
+            elif column.key in fitting:
+                set_cell(
+                    ws, row, index, kinds[column.key].kind, fitting[column.key], parent=column.key
+                )
+            elif column.kind is not Kind.NUMBER:
+                cell.number_format = "@"
+            if column.kind is not Kind.FLAG:
+                cell.alignment = _WRAP_TOP
+        name_cell = ws.cell(row=row, column=3)
+        name_cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
+        if has_children:
+            for index in (1, 3, 4):
+                ws.cell(row=row, column=index).font = Font(bold=True)
+    last = max(len(layout.rows) + 1, 1)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(NODE_COLUMNS))}{last}"
+    last_validated = max(last + 200, 500)
+    for index, column in enumerate(NODE_COLUMNS, start=1):
+        if column.choices:
+            _choices_validation(ws, index, column.choices, last_validated, column.header)
+
+
+def write_workbook(doc: Any, path: str | Path) -> None:
+    """Write a criteria-set document as an .xlsx workbook (layout in the package description).
+    Any document that is a mapping can be written; reading the workbook gives it back."""
+    if not isinstance(doc, Mapping):
+        raise ProblemsError(
+            [
+                Problem(
+                    str(path),
+                    "không ghi được .xlsx: tệp nguồn không phải một bộ tiêu chí "
+                    "(cần một mục YAML ở cấp cao nhất)",
+                )
+            ]
+        )
+    other: dict[Any, Any] = {
+        k: v for k, v in doc.items() if not (isinstance(k, str) and k in TOP_ORDER)
+    }
+    wb = new_workbook()
+    info = wb.active
+    info.title = SHEET_INFO
+    nodes_ws = wb.create_sheet(SHEET_NODES)
+
+    layout = _TreeLayout()
+    nodes = doc.get("nodes", ABSENT)
+    if nodes is not ABSENT:
+        if layout.siblings_fit(nodes):
+            layout.add(nodes, None, 0)
+        else:
+            other["nodes"] = nodes
+    try:
+        _write_nodes(nodes_ws, layout)
+        _write_rest(wb, doc, other)
+        _write_info(info, doc, other)
+    except FormCellError as exc:
+        raise ProblemsError([Problem(str(path), exc.message)]) from None
+    try:
+        Path(path).write_bytes(workbook_bytes(wb))
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ProblemsError([Problem(str(path), f"không ghi được tệp ({reason})")]) from None
+
+
+def _write_rest(wb: Any, doc: Mapping[Any, Any], other: dict[Any, Any]) -> None:
+    """The Xếp loại and Phiếu sheets; what they cannot hold goes to ``other``."""
+    bands = doc.get("bands", ABSENT)
+    if bands is not ABSENT:
+        if _items_fit(bands):
+            ws = wb.create_sheet(SHEET_BANDS)
+            _set_widths(ws, BAND_COLUMNS)
+            _write_table(ws, BAND_COLUMNS, bands, 1, "bands")
+            ws.freeze_panes = "A2"
+        else:
+            other["bands"] = bands
+
+    questionnaires = doc.get("questionnaires", ABSENT)
+    if questionnaires is not ABSENT:
+        if (
+            isinstance(questionnaires, list)
+            and questionnaires
+            and all(_questionnaire_fits(q) for q in questionnaires)
+        ):
+            used = {SHEET_INFO.casefold(), SHEET_NODES.casefold(), SHEET_BANDS.casefold()}
+            for q in questionnaires:
+                _write_questionnaire(wb.create_sheet(_sheet_name(q["code"], used)), q)
+        else:
+            other["questionnaires"] = questionnaires
