@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment
 from parindex.exchange.cells import (
     EXCEL_ESCAPE,
     ILLEGAL_CHARACTERS,
+    MAX_CELL_CHARS,
     CellError,
     describe,
     is_blank,
@@ -53,7 +54,6 @@ __all__ = [
     "INVALID",
     "KEY_HEADER",
     "KINDS",
-    "MAX_CELL",
     "NODE_COLUMNS",
     "OTHER",
     "QUESTIONNAIRE_PREFIX",
@@ -181,7 +181,6 @@ TOP_ORDER = (
     "questionnaires",
     "nodes",
 )
-MAX_CELL = 32767
 
 
 def _text_fits(value: Any) -> bool:
@@ -189,7 +188,7 @@ def _text_fits(value: Any) -> bool:
     return (
         isinstance(value, str)
         and value.strip() != ""
-        and len(value) <= MAX_CELL
+        and len(value) <= MAX_CELL_CHARS
         and "\r" not in value
         and ILLEGAL_CHARACTERS.search(value) is None
         and EXCEL_ESCAPE.search(value) is None
@@ -343,9 +342,9 @@ def set_cell(
         return put(ws, row, column, ", ".join(value), number_format="@")
     if kind in (Kind.RULE, Kind.OTHER):
         text = dump_flow(value, parent=parent, excel=True)
-        if len(text) > MAX_CELL:
+        if len(text) > MAX_CELL_CHARS:
             raise FormCellError(
-                f"giá trị quá dài cho một ô Excel ({len(text)} ký tự, tối đa {MAX_CELL})"
+                f"giá trị quá dài cho một ô Excel ({len(text)} ký tự, tối đa {MAX_CELL_CHARS})"
             )
         return put(ws, row, column, text, number_format="@")
     return put(ws, row, column, value, number_format="@")
