@@ -50,6 +50,7 @@ __all__ = [
     "DATE_FORMAT",
     "EXCEL_ESCAPE",
     "ILLEGAL_CHARACTERS",
+    "MAX_CELL_CHARS",
     "TEXT_FORMAT",
     "CellError",
     "decimal_text",
