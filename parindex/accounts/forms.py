@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 
 from parindex.exchange import mime
 
-from .bulk import BulkRow
 from .passwords import password_rules_text, vietnamese_password_errors
 from .permissions import is_admin, units_for_account_management
 from .roles import Role
@@ -230,11 +229,3 @@ class BulkUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("Tệp lớn quá 2 MB.")
         return upload
-
-
-def rows_to_session(rows: list[BulkRow]) -> list[dict[str, Any]]:
-    return [r.as_dict() for r in rows]
-
-
-def rows_from_session(data: list[dict[str, Any]]) -> list[BulkRow]:
-    return [BulkRow.from_dict(d) for d in data]

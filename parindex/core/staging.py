@@ -1,11 +1,14 @@
 """Uploads kept between their preview and their confirmation — one mechanism for every import.
 
-A clean preview stores the uploaded files, each stage in its own folder named by a random
-token under the importer's folder, and gives the page a signed ticket: the files' paths and
-names plus what the importer signs with them (who, into what). The confirmation opens the
-ticket (expired or forged: :class:`TicketExpired` / :class:`TicketInvalid`; the importer
-words the message), reads the files back (None once saved, discarded or cleaned up) and
-discards them. Stages nobody confirmed within a day are removed the next time one is made.
+A clean preview stages the uploaded files for the signed-in person: each stage in its own
+folder named by a random token under the importer's folder, and a signed ticket for the page
+naming the files, who staged them and what the importer binds to them (into what, on which
+version). The confirmation takes the ticket back: the files as uploaded, read and removed at
+once, so a ticket serves one confirmation. A ticket that cannot serve is one of three
+outcomes, each worded by the importer (:class:`TicketWording`): :class:`TicketExpired` (older
+than the importer allows), :class:`TicketInvalid` (forged, another importer's, another
+person's, bound to something else) and :class:`TicketUsed` (its files are gone: confirmed or
+cleaned up). Stages nobody confirmed within a day are removed the next time one is made.
 Nothing here touches the database.
 """
 
@@ -13,81 +16,158 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+MAX_AGE = 3600  # seconds between the preview and the confirmation
 STALE_AFTER = timedelta(days=1)
 
 
-class TicketExpired(Exception):
+class TicketError(Exception):
+    """A ticket that cannot serve a confirmation; ``meta`` is what the importer signed, known
+    only when the ticket itself is valid (its files are gone)."""
+
+    def __init__(self, meta: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self.meta: Mapping[str, Any] = meta or {}
+
+
+class TicketExpired(TicketError):
     """The preview is older than the importer allows."""
 
 
-class TicketInvalid(Exception):
-    """The ticket was not signed for this importer, is damaged, or names files elsewhere."""
+class TicketInvalid(TicketError):
+    """Not signed by this importer for this person and target, damaged, or naming files
+    outside the importer's folder."""
 
 
-class HasFiles(Protocol):
-    @property
-    def paths(self) -> tuple[str, ...]: ...
+class TicketUsed(TicketError):
+    """The staged files are gone: the ticket was confirmed already, or its stage was removed."""
 
-    @property
-    def names(self) -> tuple[str, ...]: ...
+
+@dataclass(frozen=True)
+class TicketWording:
+    """An importer's Vietnamese words for each ticket that cannot serve."""
+
+    expired: str
+    invalid: str
+    used: str
+
+    def message(self, error: TicketError) -> str:
+        if isinstance(error, TicketExpired):
+            return self.expired
+        if isinstance(error, TicketUsed):
+            return self.used
+        return self.invalid
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """One staged file: its name as uploaded and its content."""
+
+    name: str
+    content: bytes
+
+    def as_file(self) -> ContentFile[bytes]:
+        """The content as a file object named as uploaded."""
+        return ContentFile(self.content, name=self.name)
 
 
 @dataclass(frozen=True)
 class Staged:
-    """What a valid ticket says: the stored files (paths and names as uploaded) and what the
-    importer signed with them."""
+    """A taken stage: the files in the order they were staged and what the importer signed."""
 
-    paths: tuple[str, ...]
-    names: tuple[str, ...]
-    meta: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[StagedFile, ...]
+    meta: Mapping[str, Any]
+
+    @property
+    def file(self) -> StagedFile:
+        """The first file (the only one for most importers)."""
+        return self.files[0]
+
+
+def _user_key(user: Any) -> Any:
+    return getattr(user, "pk", None)
 
 
 @dataclass(frozen=True)
 class UploadStage:
-    """The staging area of one importer: its folder and the salt its tickets are signed with."""
+    """The staging area of one importer: its folder, the salt its tickets are signed with and
+    how long a preview stays valid (seconds)."""
 
     folder: str
     salt: str
+    max_age: int = MAX_AGE
 
-    def stage(self, files: Sequence[tuple[str, bytes]], **meta: Any) -> str:
-        """Store ``files`` (name, content) in a fresh folder; the signed ticket for the page."""
+    def stage(self, files: Sequence[tuple[str, bytes]], *, user: Any, **meta: Any) -> str:
+        """Store ``files`` (name, content) in a fresh folder for ``user``; the signed ticket.
+        ``meta`` (JSON values) comes back with the files and can bind the ticket."""
         self.remove_stale()
         token = secrets.token_hex(16)
         paths = [
             default_storage.save(f"{self.folder}/{token}/{index}.bin", ContentFile(content))
             for index, (_name, content) in enumerate(files)
         ]
-        names = [name for name, _content in files]
-        return signing.dumps({"paths": paths, "names": names, "meta": meta}, salt=self.salt)
+        payload = {
+            "paths": paths,
+            "names": [name for name, _content in files],
+            "user": _user_key(user),
+            "meta": meta,
+        }
+        ticket: str = signing.dumps(payload, salt=self.salt)
+        return ticket
 
-    def open(self, ticket: str, *, max_age: int) -> Staged:
-        """The stage a ticket names, if signed here within ``max_age`` seconds."""
+    def take(self, ticket: str, *, user: Any, **bound: Any) -> Staged:
+        """The files a ticket names, read and removed, if it was signed here for ``user``
+        within ``max_age`` seconds and its meta holds every ``bound`` value."""
+        paths, names, meta = self._check(ticket, user=user, bound=bound)
+        files: list[StagedFile] = []
         try:
-            data = signing.loads(ticket, salt=self.salt, max_age=max_age)
+            for path, name in zip(paths, names, strict=True):
+                if not default_storage.exists(path):
+                    break
+                with default_storage.open(path, "rb") as handle:
+                    files.append(StagedFile(name, handle.read()))
+        except OSError:
+            pass
+        _delete(paths)
+        if len(files) != len(paths):
+            raise TicketUsed(meta)
+        return Staged(tuple(files), meta)
+
+    def _check(
+        self, ticket: str, *, user: Any, bound: Mapping[str, Any]
+    ) -> tuple[list[str], list[str], dict[str, Any]]:
+        try:
+            data = signing.loads(ticket, salt=self.salt, max_age=self.max_age)
         except signing.SignatureExpired as exc:
             raise TicketExpired from exc
         except signing.BadSignature as exc:
             raise TicketInvalid from exc
         if not isinstance(data, dict):
             raise TicketInvalid
-        paths, names, meta = data.get("paths", []), data.get("names", []), data.get("meta", {})
+        paths, names, meta = data.get("paths"), data.get("names"), data.get("meta")
         if not (isinstance(paths, list) and isinstance(names, list) and isinstance(meta, dict)):
+            raise TicketInvalid
+        if not paths or len(paths) != len(names):
             raise TicketInvalid
         if any(
             not isinstance(p, str) or not p.startswith(f"{self.folder}/") or ".." in p
             for p in paths
         ):
             raise TicketInvalid
-        return Staged(tuple(paths), tuple(str(n) for n in names), meta)
+        owner = _user_key(user)
+        if owner is None or data.get("user") != owner:
+            raise TicketInvalid
+        if any(meta.get(key) != value for key, value in bound.items()):
+            raise TicketInvalid
+        return paths, [str(n) for n in names], meta
 
     def remove_stale(self) -> None:
         """Best effort: drop stages whose files are all older than a day."""
@@ -100,32 +180,14 @@ class UploadStage:
                 groups.append([f"{path}/{name}" for name in default_storage.listdir(path)[1]])
             for group in groups:
                 if group and all(default_storage.get_modified_time(f) < cutoff for f in group):
-                    for name in group:
-                        default_storage.delete(name)
+                    _delete(group)
         except (OSError, NotImplementedError):
             pass
 
 
-def staged_files(staged: HasFiles) -> list[tuple[str, bytes]] | None:
-    """The staged files as (name, content), or None when any is gone (already saved,
-    discarded or cleaned up) or the ticket names none."""
-    if not staged.paths or len(staged.names) != len(staged.paths):
-        return None
-    files: list[tuple[str, bytes]] = []
-    try:
-        for path, name in zip(staged.paths, staged.names, strict=True):
-            if not default_storage.exists(path):
-                return None
-            with default_storage.open(path, "rb") as handle:
-                files.append((name, handle.read()))
-    except OSError:
-        return None
-    return files
-
-
-def discard(staged: HasFiles) -> None:
-    """Delete the staged files (best effort; a missing file is not an error)."""
-    for path in staged.paths:
+def _delete(paths: Sequence[str]) -> None:
+    """Best effort: a file already gone is not an error."""
+    for path in paths:
         try:
             default_storage.delete(path)
         except OSError:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.core.errors import ConflictError, ServiceError
+from parindex.core.staging import TicketError
 from parindex.exchange import mime
 
 from . import services, staging
@@ -259,11 +260,11 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         preview = services.unit_import_preview(actor=request.user, organiser=organiser, file=upload)
         token = ""
         if preview.is_valid:
-            token = staging.stage_import(
-                upload,
-                user_id=request.user.pk,
-                organiser_id=organiser.pk if organiser else None,
-                name=upload.name,
+            upload.seek(0)
+            token = staging.STAGE.stage(
+                [(upload.name, upload.read())],
+                user=request.user,
+                organiser=organiser.pk if organiser else None,
             )
         context = {"form": form, **_preview_context(preview, token)}
         return render(request, "units/import.html", context)
@@ -274,33 +275,23 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        staged = staging.open_ticket(request.POST.get("token", ""))
-    except staging.TicketExpired:
-        messages.error(request, "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại.")
+        staged = staging.STAGE.take(request.POST.get("token", ""), user=request.user)
+    except TicketError as error:
+        messages.error(request, staging.WORDING.message(error))
         return redirect("units:import")
-    except staging.TicketInvalid:
-        messages.error(request, "Yêu cầu nhập không hợp lệ. Hãy tải tệp lên lại.")
-        return redirect("units:import")
-    if staged.user_id != request.user.pk:
-        raise PermissionDenied("Bản xem trước này không phải của bạn.")
     organiser = None
-    if staged.organiser_id is not None:
-        organiser = Unit.objects.filter(pk=staged.organiser_id).first()
+    if staged.meta.get("organiser") is not None:
+        organiser = Unit.objects.filter(pk=staged.meta["organiser"]).first()
         if organiser is None:
             raise Http404("Không tìm thấy cơ quan tổ chức đánh giá")
-    file = staged.read_file()
-    if file is None:
-        messages.error(request, "Tệp đã được nhập hoặc đã bị xóa. Hãy tải tệp lên lại.")
-        return redirect("units:import")
+    file = staged.file.as_file()
     try:
         result = services.unit_import_apply(actor=request.user, organiser=organiser, file=file)
     except ServiceError:
         # The database changed since the preview: show the file again with its new problems.
         preview = services.unit_import_preview(actor=request.user, organiser=organiser, file=file)
         form = ImportUploadForm(user=request.user)
-        staged.discard()
         return render(request, "units/import.html", {"form": form, **_preview_context(preview)})
-    staged.discard()
     messages.success(
         request,
         f"Đã nhập tệp {result.filename}: {result.created} đơn vị thêm mới, "

@@ -4,6 +4,7 @@ generated usernames unique, passwords shown once and downloadable once."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -21,6 +22,7 @@ from parindex.accounts.models import Membership, User
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.conftest import Province, xlsx
 from parindex.accounts.tests.factories import UserFactory
+from parindex.accounts.views import bulk as bulk_views
 from parindex.accounts.views.bulk import SESSION_RESULT
 from parindex.accounts.xlsx import rows_from_xlsx
 from parindex.core.errors import PermissionDenied, ServiceError
@@ -248,6 +250,18 @@ def _upload(client: Client, rows: list[list[Any]]) -> Any:
     return client.post(reverse("accounts:bulk_upload"), {"file": xlsx(rows)})
 
 
+def _ticket(preview: Any) -> str:
+    return preview.content.decode().split('name="ticket" value="', 1)[1].split('"', 1)[0]
+
+
+def _confirm(client: Client, ticket: str = "") -> Any:
+    return client.post(reverse("accounts:bulk_confirm"), {"ticket": ticket})
+
+
+def _messages(response: Any) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
 def test_template_download_lists_columns_roles_and_own_units(
     province: Province, client: Client
 ) -> None:
@@ -273,7 +287,7 @@ def test_upload_preview_confirm_show_once_download_once(province: Province, clie
     assert "Xác nhận tạo 3 tài khoản" in page and "anh.sonlinh" in page
     assert counts() == before
 
-    result = client.post(reverse("accounts:bulk_confirm"))
+    result = _confirm(client, _ticket(preview))
     assert result.status_code == 200 and result["Cache-Control"].startswith("no-store")
     assert counts() == (before[0] + 3, before[1] + 3)
     passwords = [a["password"] for a in result.context["accounts"]]
@@ -298,16 +312,19 @@ def test_upload_preview_confirm_show_once_download_once(province: Province, clie
     second = client.get(reverse("accounts:bulk_download"))
     assert second.status_code == 302
     assert SESSION_RESULT not in client.session
-    # Confirming again creates nothing more.
-    assert client.post(reverse("accounts:bulk_confirm")).status_code == 302
-    assert counts() == (before[0] + 3, before[1] + 3)
+    # Confirming again creates nothing more, even once the accounts are gone.
+    User.objects.filter(username__in=[r[1] for r in rows]).delete()
+    again = _confirm(client, _ticket(preview))
+    assert again.status_code == 302 and again["Location"] == reverse("accounts:bulk_upload")
+    assert "Không có danh sách nào đang chờ xác nhận; hãy tải tệp lên." in _messages(again)
+    assert counts() == before
 
 
 def test_password_sheet_expires_after_ten_minutes(province: Province, client: Client) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 1, 0, tzinfo=UTC), tick=False) as clock:
         client.force_login(province["organiser"])
-        _upload(client, GOOD[:1])
-        assert client.post(reverse("accounts:bulk_confirm")).status_code == 200
+        preview = _upload(client, GOOD[:1])
+        assert _confirm(client, _ticket(preview)).status_code == 200
         clock.shift(timedelta(minutes=10, seconds=5))
         response = client.get(reverse("accounts:bulk_download"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:user_list")
@@ -323,8 +340,8 @@ def test_bad_upload_shows_row_errors_and_offers_no_confirmation(
     page = response.content.decode()
     assert "Dòng 3, cột Mã đơn vị: không có đơn vị &#x27;abc&#x27;" in page
     assert "chưa tài khoản nào được tạo" in page
-    assert reverse("accounts:bulk_confirm") not in page
-    assert client.post(reverse("accounts:bulk_confirm")).status_code == 302
+    assert reverse("accounts:bulk_confirm") not in page and 'name="ticket"' not in page
+    assert _confirm(client).status_code == 302
     assert counts() == before
 
 
@@ -340,14 +357,35 @@ def test_confirm_rechecks_rows_changed_since_the_preview(
     province: Province, client: Client
 ) -> None:
     client.force_login(province["organiser"])
-    _upload(client, [["hung.kyanh", "Phạm Văn Hùng", "ky-anh", "head"]])
+    preview = _upload(client, [["hung.kyanh", "Phạm Văn Hùng", "ky-anh", "head"]])
     UserFactory(username="hung.kyanh")  # someone took the name meanwhile
     before = counts()
-    response = client.post(reverse("accounts:bulk_confirm"))
+    response = _confirm(client, _ticket(preview))
     assert "Dòng 2, cột Tên đăng nhập: tên đăng nhập &#x27;hung.kyanh&#x27; đã có tài khoản" in (
         response.content.decode()
     )
     assert counts() == before
+
+
+def test_a_ticket_serves_its_uploader_within_the_hour(
+    province: Province, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.force_login(province["organiser"])
+    ticket = _ticket(_upload(client, GOOD))
+    before = counts()
+    admin = Client()
+    admin.force_login(province["admin"])
+    replayed = _confirm(admin, ticket)
+    assert replayed["Location"] == reverse("accounts:bulk_upload")
+    assert "Yêu cầu xác nhận không hợp lệ; hãy tải tệp lên lại." in _messages(replayed)
+    monkeypatch.setattr(bulk_views, "STAGE", replace(bulk_views.STAGE, max_age=-1))
+    expired = _confirm(client, ticket)
+    assert expired["Location"] == reverse("accounts:bulk_upload")
+    assert "Bản xem trước đã quá hạn một giờ; hãy tải tệp lên lại." in _messages(expired)
+    assert counts() == before
+    monkeypatch.undo()
+    assert _confirm(client, ticket).status_code == 200
+    assert counts() == (before[0] + 3, before[1] + 3)
 
 
 def test_a_row_failing_while_written_leaves_no_account(

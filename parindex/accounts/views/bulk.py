@@ -1,6 +1,7 @@
 """Bulk account creation: upload -> preview with row errors -> confirm -> the temporary
 passwords shown once, and offered once as an .xlsx (kept sealed in the session until
-downloaded, ten minutes at most)."""
+downloaded, ten minutes at most). Between the preview and the confirmation the uploaded file
+waits in its staging area; the confirmation reads and checks it again."""
 
 from __future__ import annotations
 
@@ -14,19 +15,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from parindex.core.staging import TicketError, TicketWording, UploadStage
+
 from .. import services
 from ..bulk import BulkImportError, BulkPlan
-from ..forms import BulkUploadForm, rows_from_session, rows_to_session
+from ..forms import BulkUploadForm
 from ..permissions import units_for_account_management
 from ..sealed import SealError, seal, unseal
 from ..xlsx import XLSX_CONTENT_TYPE, passwords_workbook, rows_from_xlsx, template_workbook
 from .common import attach_error, manager_required
 
-SESSION_ROWS = "accounts.bulk.rows"
-SESSION_FILE = "accounts.bulk.file"
 SESSION_RESULT = "accounts.bulk.result"
 RESULT_PURPOSE = "bulk-passwords"
 RESULT_LIFETIME = timedelta(minutes=10)
+
+STAGE = UploadStage("tmp/account-imports", "parindex.accounts.bulk")
+WORDING = TicketWording(
+    expired="Bản xem trước đã quá hạn một giờ; hãy tải tệp lên lại.",
+    invalid="Yêu cầu xác nhận không hợp lệ; hãy tải tệp lên lại.",
+    used="Không có danh sách nào đang chờ xác nhận; hãy tải tệp lên.",
+)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -49,48 +57,40 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Bạn chưa quản lý đơn vị nào nên không tạo được tài khoản nào.")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            rows = rows_from_xlsx(upload)
+            rows = rows_from_xlsx(data)
         except ValidationError as error:
             attach_error(form, error)
         else:
             plan = services.accounts_bulk_plan(actor=request.user, rows=rows)
+            context = {"plan": plan, "file_name": upload.name}
             if plan.ok:
-                request.session[SESSION_ROWS] = rows_to_session(rows)
-                request.session[SESSION_FILE] = upload.name
-            else:
-                request.session.pop(SESSION_ROWS, None)
-            return render(
-                request,
-                "accounts/bulk_preview.html",
-                {"plan": plan, "file_name": upload.name},
-            )
+                context["ticket"] = STAGE.stage([(upload.name, data)], user=request.user)
+            return render(request, "accounts/bulk_preview.html", context)
     return render(request, "accounts/bulk_upload.html", {"form": form})
 
 
 @require_POST
 @manager_required
 def bulk_confirm(request: HttpRequest) -> HttpResponse:
-    stored = request.session.get(SESSION_ROWS)
-    if not stored:
-        messages.warning(request, "Không có danh sách nào đang chờ xác nhận; hãy tải tệp lên.")
+    try:
+        staged = STAGE.take(request.POST.get("ticket", ""), user=request.user)
+    except TicketError as error:
+        messages.warning(request, WORDING.message(error))
         return redirect("accounts:bulk_upload")
     try:
-        created = services.accounts_bulk_create(actor=request.user, rows=rows_from_session(stored))
+        rows = rows_from_xlsx(staged.file.content)
+        created = services.accounts_bulk_create(actor=request.user, rows=rows)
     except BulkImportError as error:
-        request.session.pop(SESSION_ROWS, None)
         plan = BulkPlan(errors=error.row_errors)
         return render(
-            request,
-            "accounts/bulk_preview.html",
-            {"plan": plan, "file_name": request.session.get(SESSION_FILE, "")},
+            request, "accounts/bulk_preview.html", {"plan": plan, "file_name": staged.file.name}
         )
     except (ValidationError, PermissionDenied) as error:
         form = BulkUploadForm()
         attach_error(form, error)
         return render(request, "accounts/bulk_upload.html", {"form": form})
-    request.session.pop(SESSION_ROWS, None)
-    request.session.pop(SESSION_FILE, None)
     accounts = [
         {
             "username": a.user.username,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import io
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from openpyxl import load_workbook
 from ..context import context_for
 from ..models import Entry
 from ..services import assignment_set, entry_save
+from ..views import excel
 from ..xlsx import COL_CODE, COL_INPUT, COL_NA, COL_NOTE, COL_VALUE, SHEET, export_workbook
 
 
@@ -49,6 +52,16 @@ def _fill(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _ticket(page: str) -> str:
+    return page.split('name="ticket" value="', 1)[1].split('"', 1)[0]
+
+
+def _apply(client: Client, a: Any, ticket: str) -> Any:
+    return client.post(
+        reverse("assessments:import", args=[a.pk]), {"do": "apply", "ticket": ticket}, follow=True
+    )
 
 
 def _upload(client: Client, a: Any, data: bytes) -> str:
@@ -119,8 +132,8 @@ def test_round_trip_with_bad_rows_named(world: Any) -> None:
     page = _upload(client, a, good)
     assert "Có" not in page.split('id="import-preview"')[1].split("</h2>")[0]
     assert 'id="apply-import"' in page and "7 tiêu chí thay đổi" in page
-    applied = client.post(reverse("assessments:import", args=[a.pk]), {"do": "apply"})
-    assert applied.status_code == 302
+    applied = _apply(client, a, _ticket(page))
+    assert applied.redirect_chain[-1][0] == reverse("assessments:detail", args=[a.pk])
     points = dict(Entry.objects.values_list("node_code", "points"))
     assert points["1.1.2"] == Decimal("0.5") and points["2.1"] == Decimal("1.5")
     assert points["1.4.2"] == Decimal("0.75") and points["3.1.1"] == Decimal("0.75")
@@ -150,7 +163,8 @@ def test_apply_is_all_or_nothing(world: Any) -> None:
     client.force_login(world.users["focal"])
     data = client.get(reverse("assessments:export", args=[a.pk])).content
     filled = _fill(data, {("1.2", "late_reports"): "1", ("1.5", "initiatives"): "2"})
-    assert 'id="apply-import"' in _upload(client, a, filled)
+    page = _upload(client, a, filled)
+    assert 'id="apply-import"' in page
     # Between preview and apply someone saves 1.5: the whole import is refused.
     entry_save(
         actor=world.users["head"],
@@ -159,9 +173,84 @@ def test_apply_is_all_or_nothing(world: Any) -> None:
         raw_inputs={"initiatives": "0"},
         expected_version=0,
     )
-    response = client.post(reverse("assessments:import", args=[a.pk]), {"do": "apply"}, follow=True)
-    assert "không có thay đổi nào được lưu" in response.content.decode()
+    response = _apply(client, a, _ticket(page))
+    page = html.unescape(response.content.decode())
+    assert "không có thay đổi nào được lưu" in page
+    assert "tiêu chí 1.5 đã được Nguyễn Văn Hùng sửa trên hệ thống" in page  # read again
+    assert 'id="apply-import"' not in page
     assert list(Entry.objects.values_list("node_code", flat=True)) == ["1.5"]
+
+
+def test_a_hand_made_sheet_keeps_the_versions_its_preview_showed(world: Any) -> None:
+    """A sheet without the hidden versions is checked, on applying, against the versions the
+    preview was made from."""
+    a = world.assessment()
+    client = Client()
+    client.force_login(world.users["focal"])
+    data = client.get(reverse("assessments:export", args=[a.pk])).content
+    book = load_workbook(io.BytesIO(_fill(data, {("1.2", "late_reports"): "1"})))
+    del book["_parindex"]
+    out = io.BytesIO()
+    book.save(out)
+    page = _upload(client, a, out.getvalue())
+    assert "1 tiêu chí thay đổi" in page
+    entry_save(
+        actor=world.users["head"],
+        assessment=a,
+        node_code="1.2",
+        raw_inputs={"late_reports": "3"},
+        expected_version=0,
+    )
+    response = _apply(client, a, _ticket(page))
+    page = html.unescape(response.content.decode())
+    assert "hồ sơ đã thay đổi sau khi xem trước" in page
+    assert Entry.objects.get(node_code="1.2").raw_inputs == {"late_reports": "3"}
+
+
+def test_a_ticket_serves_one_apply_by_its_uploader_on_its_assessment(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = world.assessment()
+    client = Client()
+    client.force_login(world.users["focal"])
+    data = client.get(reverse("assessments:export", args=[a.pk])).content
+    page = _upload(client, a, _fill(data, {("1.2", "late_reports"): "1"}))
+    ticket = _ticket(page)
+    invalid = "Bản xem trước không hợp lệ: hãy tải tệp lên lại."
+
+    # another signed-in person replaying it, or the ticket sent to another assessment
+    head = Client()
+    head.force_login(world.users["head"])
+    assert invalid in html.unescape(_apply(head, a, ticket).content.decode())
+    other = world.assessment(world.commune2)
+    other_client = Client()
+    other_client.force_login(world.users["other_head"])
+    assert invalid in html.unescape(_apply(other_client, other, ticket).content.decode())
+    assert not Entry.objects.exists()
+
+    # expired
+    monkeypatch.setattr(excel, "STAGE", replace(excel.STAGE, max_age=-1))
+    expired = html.unescape(_apply(client, a, ticket).content.decode())
+    assert "Bản xem trước đã quá hạn một giờ: hãy tải tệp lên lại." in expired
+    assert not Entry.objects.exists()
+    monkeypatch.undo()
+
+    applied = _apply(client, a, ticket)
+    assert applied.redirect_chain[-1][0] == reverse("assessments:detail", args=[a.pk])
+    entry = Entry.objects.get(node_code="1.2")
+    assert entry.raw_inputs == {"late_reports": "1"}
+
+    # replayed after the confirmation: "used", and nothing changes
+    entry_save(
+        actor=world.users["head"],
+        assessment=a,
+        node_code="1.2",
+        raw_inputs={"late_reports": "2"},
+        expected_version=entry.version,
+    )
+    replayed = html.unescape(_apply(client, a, ticket).content.decode())
+    assert "Không còn bản xem trước: hãy tải tệp lên lại." in replayed
+    assert Entry.objects.get(node_code="1.2").raw_inputs == {"late_reports": "2"}
 
 
 def test_officer_imports_only_assigned_criteria(world: Any) -> None:

@@ -4,7 +4,7 @@ a formula in the entries export and the progress board export.
 * A 3,000,000-cell workbook (~165 KB) is refused through the page as too large, fast and in
   bounded memory (default limits, and part-size limits lifted so the sheet is streamed).
 * An XML-entity workbook or a file that is not a zip is "không đọc được tệp", never a 500.
-* Nothing is saved and nothing waits in the session to be applied.
+* Nothing is saved and nothing is staged to be applied.
 * Someone who may change no entry is refused before the file is read (a hostile file gets the
   refusal, not a parse message); an officer with an assignment imports their rows.
 * A justification starting with = + - @ is exported as text (no ``<f>`` element in any
@@ -18,6 +18,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -44,7 +45,7 @@ from ..context import context_for
 from ..models import Entry
 from ..permissions import can_import_entries
 from ..services import assignment_set, entry_save
-from ..views.excel import _session_key
+from ..views.excel import STAGE
 from ..xlsx import COL_CODE, COL_INPUT, COL_NA, COL_NOTE, COL_VALUE, SHEET, read_import
 
 REFUSED_UNREAD = "tệp không được đọc"
@@ -59,6 +60,23 @@ def _rows(ws: Any) -> dict[tuple[str, str], int]:
         if code and code != "Mã":
             out[(str(code), str(name or ""))] = r
     return out
+
+
+def _staged() -> list[str]:
+    """Every staged sheet waiting to be applied, as its storage path."""
+    try:
+        folders, _loose = default_storage.listdir(STAGE.folder)
+    except FileNotFoundError:
+        return []
+    return [
+        f"{STAGE.folder}/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"{STAGE.folder}/{folder}")[1]
+    ]
+
+
+def _ticket(page: str) -> str:
+    return page.split('name="ticket" value="', 1)[1].split('"', 1)[0]
 
 
 def _post(client: Client, pk: int, data: bytes) -> Any:
@@ -91,7 +109,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     client.force_login(world.users["focal"])
     assert client.get(reverse("assessments:import", args=[a.pk])).status_code == 200  # warm up
     data = million_cells()
-    before = Entry.objects.count()
+    before, staged = Entry.objects.count(), _staged()
     response, seconds, peak = measure(lambda: _post(client, a.pk, data))
     print(f"entries import, 3M cells ({limits}): {seconds:.3f} s, peak {peak / MIB:.1f} MiB")
     page = _page(response)
@@ -100,7 +118,7 @@ def test_three_million_cells_are_refused_fast_in_bounded_memory(
     assert seconds < MAX_SECONDS
     assert peak < MAX_PEAK_BYTES
     assert Entry.objects.count() == before
-    assert _session_key(a.pk) not in client.session
+    assert _staged() == staged
 
 
 @pytest.mark.parametrize("data", UNREADABLE_FILES)
@@ -108,13 +126,13 @@ def test_unreadable_files_are_named_not_a_500(world: Any, data: bytes) -> None:
     a = world.assessment()
     client = Client()
     client.force_login(world.users["focal"])
-    before = Entry.objects.count()
+    before, staged = Entry.objects.count(), _staged()
     page = _page(_post(client, a.pk, data))
     assert "không đọc được tệp" in page.lower()
     assert "root:" not in page
     assert 'id="apply-import"' not in page
     assert Entry.objects.count() == before
-    assert _session_key(a.pk) not in client.session
+    assert 'name="ticket"' not in page and _staged() == staged
     # "apply" afterwards has nothing to apply
     client.post(reverse("assessments:import", args=[a.pk]), {"do": "apply"})
     assert Entry.objects.count() == before
@@ -174,7 +192,9 @@ def test_officer_with_an_assignment_imports_their_rows(world: Any) -> None:
     page = _page(_post(client, a.pk, out.getvalue()))
     assert REFUSED_UNREAD not in page
     assert 'id="apply-import"' in page
-    applied = client.post(reverse("assessments:import", args=[a.pk]), {"do": "apply"})
+    applied = client.post(
+        reverse("assessments:import", args=[a.pk]), {"do": "apply", "ticket": _ticket(page)}
+    )
     assert applied.status_code == 302
     assert Entry.objects.get(node_code="2.1").raw_inputs == {"score": "1"}
 

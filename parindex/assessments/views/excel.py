@@ -1,4 +1,6 @@
-"""Offline Excel: download the unit's sheet; upload it back with a preview, then apply."""
+"""Offline Excel: download the unit's sheet; upload it back with a preview, then apply. The
+uploaded sheet waits in its staging area between the two and is read and checked again on
+applying."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from parindex.core.staging import TicketError, TicketWording, UploadStage
 from parindex.exchange import mime
 
-from ..context import context_for
+from ..context import AssessmentContext, context_for
+from ..models import Assessment
 from ..permissions import can_import_entries
 from ..services.entries import EntryChange, entries_import
 from ..xlsx import export_workbook, read_import
@@ -22,10 +26,17 @@ REFUSED = (
     "Bạn không có tiêu chí nào được nhập trong hồ sơ này lúc này "
     "(chưa được giao chấm hoặc hồ sơ không còn được sửa)."
 )
+NOT_SAVED = "Chưa nhập được (không có thay đổi nào được lưu): "
+CHANGED_SINCE = "hồ sơ đã thay đổi sau khi xem trước; hãy tải tệp lên lại."
 
-
-def _session_key(pk: int) -> str:
-    return f"assessments.import.{pk}"
+# The uploaded sheet waits here between its preview and "Áp dụng"; the ticket is bound to the
+# person, the assessment and the entries' versions the preview showed.
+STAGE = UploadStage("tmp/entry-imports", "parindex.assessments.import")
+WORDING = TicketWording(
+    expired="Bản xem trước đã quá hạn một giờ: hãy tải tệp lên lại.",
+    invalid="Bản xem trước không hợp lệ: hãy tải tệp lên lại.",
+    used="Không còn bản xem trước: hãy tải tệp lên lại.",
+)
 
 
 @login_required
@@ -36,6 +47,43 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"tu-danh-gia-{ctx.campaign.slug}-{ctx.unit.code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _apply(
+    request: HttpRequest, assessment: Assessment, ctx: AssessmentContext, context: dict[str, Any]
+) -> HttpResponse:
+    """Read the staged sheet again and save its changes, all or none, if they are still the
+    ones the preview showed."""
+    try:
+        staged = STAGE.take(
+            request.POST.get("ticket", ""), user=request.user, assessment=assessment.pk
+        )
+    except TicketError as error:
+        messages.error(request, WORDING.message(error))
+        return redirect("assessments:import", pk=assessment.pk)
+    preview = read_import(ctx, staged.file.content, request.user)
+    if not preview.ok or {c.code: c.version for c in preview.changes} != staged.meta["versions"]:
+        # the assessment changed since the preview: the sheet is shown again as it reads now
+        context.update(preview=preview, filename=staged.file.name)
+        context["error"] = NOT_SAVED + CHANGED_SINCE
+        return render(request, "assessments/import.html", context)
+    changes = [
+        EntryChange(
+            node_code=c.code,
+            raw_inputs=c.raw,
+            justification=c.justification,
+            not_applicable_reason=c.not_applicable_reason,
+            expected_version=c.version,
+        )
+        for c in preview.changes
+    ]
+    try:
+        entries_import(actor=request.user, assessment=assessment, changes=changes, context=ctx)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, NOT_SAVED + " ".join(error_list(exc)))
+        return redirect("assessments:import", pk=assessment.pk)
+    messages.success(request, f"Đã nhập {len(changes)} tiêu chí từ tệp Excel.")
+    return redirect("assessments:detail", pk=assessment.pk)
 
 
 @login_required
@@ -52,34 +100,8 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         "accept": mime.XLSX_ACCEPT,
         "refused": REFUSED,
     }
-    key = _session_key(pk)
     if request.method == "POST" and request.POST.get("do") == "apply":
-        pending = request.session.get(key)
-        if not pending:
-            messages.error(request, "Không còn bản xem trước: hãy tải tệp lên lại.")
-            return redirect("assessments:import", pk=pk)
-        changes = [
-            EntryChange(
-                node_code=c["code"],
-                raw_inputs=c["raw"],
-                justification=c["justification"],
-                not_applicable_reason=c["na"],
-                expected_version=c["version"],
-            )
-            for c in pending["changes"]
-        ]
-        try:
-            entries_import(actor=request.user, assessment=assessment, changes=changes, context=ctx)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(
-                request,
-                "Chưa nhập được (không có thay đổi nào được lưu): " + " ".join(error_list(exc)),
-            )
-            request.session.pop(key, None)
-            return redirect("assessments:import", pk=pk)
-        request.session.pop(key, None)
-        messages.success(request, f"Đã nhập {len(pending['changes'])} tiêu chí từ tệp Excel.")
-        return redirect("assessments:detail", pk=pk)
+        return _apply(request, assessment, ctx, context)
     if request.method == "POST" and not context["can_import"]:
         # nothing this person could change: refused before the file is read
         context["error"] = REFUSED.rstrip(".") + "; tệp không được đọc."
@@ -90,14 +112,15 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         elif upload.size and upload.size > MAX_UPLOAD:
             context["error"] = "Tệp quá lớn (tối đa 5 MB)."
         else:
-            preview = read_import(ctx, upload.read(), request.user)
+            data = upload.read()
+            preview = read_import(ctx, data, request.user)
             context["preview"] = preview
             context["filename"] = upload.name
             if preview.ok and preview.changes:
-                request.session[key] = {
-                    "changes": [c.as_session() for c in preview.changes],
-                    "filename": upload.name,
-                }
-            else:
-                request.session.pop(key, None)
+                context["ticket"] = STAGE.stage(
+                    [(upload.name or "", data)],
+                    user=request.user,
+                    assessment=assessment.pk,
+                    versions={c.code: c.version for c in preview.changes},
+                )
     return render(request, "assessments/import.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass, replace
 
 import pytest
 from django.core import signing
@@ -11,37 +12,101 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from parindex.core.staging import (
+    StagedFile,
     TicketExpired,
     TicketInvalid,
+    TicketUsed,
+    TicketWording,
     UploadStage,
-    discard,
-    staged_files,
 )
 
 STAGE = UploadStage("tmp/test-stage", "parindex.tests.stage")
 
 
-def test_files_and_what_was_signed_come_back_then_are_gone() -> None:
-    ticket = STAGE.stage([("a.xlsx", b"1"), ("b.yaml", b"2")], user=7, into=None)
-    staged = STAGE.open(ticket, max_age=60)
-    assert dict(staged.meta) == {"user": 7, "into": None}
-    assert staged_files(staged) == [("a.xlsx", b"1"), ("b.yaml", b"2")]
-    discard(staged)
-    assert staged_files(staged) is None
-    discard(staged)  # twice is harmless
+@dataclass(frozen=True)
+class Person:
+    pk: int | None
 
 
-def test_tickets_of_another_importer_expired_or_naming_other_files_are_refused() -> None:
-    ticket = STAGE.stage([("a.xlsx", b"1")])
-    with pytest.raises(TicketExpired):
-        STAGE.open(ticket, max_age=-1)
-    with pytest.raises(TicketInvalid):
-        UploadStage("tmp/test-stage", "another.salt").open(ticket, max_age=60)
-    for paths in (["evidence/secret.pdf"], ["tmp/test-stage/../evidence/x"], "tmp/test-stage/x"):
-        forged = signing.dumps({"paths": paths, "names": ["a"]}, salt=STAGE.salt)
+ANH, BINH = Person(7), Person(8)
+
+
+def _stored() -> list[str]:
+    try:
+        folders, loose = default_storage.listdir(STAGE.folder)
+    except FileNotFoundError:
+        return []
+    found = [f"{STAGE.folder}/{name}" for name in loose]
+    for folder in folders:
+        path = f"{STAGE.folder}/{folder}"
+        found += [f"{path}/{name}" for name in default_storage.listdir(path)[1]]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _empty_stage() -> None:
+    for path in _stored():
+        default_storage.delete(path)
+
+
+def test_files_and_what_was_signed_come_back_once() -> None:
+    ticket = STAGE.stage([("a.xlsx", b"1"), ("b.yaml", b"2")], user=ANH, into=3, version=None)
+    assert len(_stored()) == 2
+    staged = STAGE.take(ticket, user=ANH, into=3)
+    assert dict(staged.meta) == {"into": 3, "version": None}
+    assert staged.files == (StagedFile("a.xlsx", b"1"), StagedFile("b.yaml", b"2"))
+    assert staged.file.name == "a.xlsx"
+    as_file = staged.file.as_file()
+    assert (as_file.name, as_file.read()) == ("a.xlsx", b"1")
+    assert _stored() == []  # taken: read and removed
+    with pytest.raises(TicketUsed) as used:
+        STAGE.take(ticket, user=ANH)
+    assert dict(used.value.meta) == {"into": 3, "version": None}  # where to send the person
+
+
+def test_a_ticket_is_the_stager_s_and_bound_to_what_it_was_staged_for() -> None:
+    ticket = STAGE.stage([("a.xlsx", b"1")], user=ANH, into=3)
+    for person in (BINH, Person(None), None):
         with pytest.raises(TicketInvalid):
-            STAGE.open(forged, max_age=60)
-    discard(STAGE.open(ticket, max_age=60))
+            STAGE.take(ticket, user=person)
+    with pytest.raises(TicketInvalid) as invalid:
+        STAGE.take(ticket, user=ANH, into=4)
+    assert invalid.value.meta == {}  # nothing of a refused ticket is trusted
+    with pytest.raises(TicketInvalid):
+        STAGE.take(ticket, user=ANH, other=3)
+    assert len(_stored()) == 1  # refusals leave the stage to its owner
+    assert STAGE.take(ticket, user=ANH, into=3).file.content == b"1"
+
+
+def test_expired_forged_foreign_and_outside_tickets_are_refused() -> None:
+    ticket = STAGE.stage([("a.xlsx", b"1")], user=ANH)
+    with pytest.raises(TicketExpired):
+        replace(STAGE, max_age=-1).take(ticket, user=ANH)
+    with pytest.raises(TicketInvalid):
+        UploadStage(STAGE.folder, "another.salt").take(ticket, user=ANH)
+    for forged in ("", "x", signing.dumps([1], salt=STAGE.salt)):
+        with pytest.raises(TicketInvalid):
+            STAGE.take(forged, user=ANH)
+    for paths in (
+        ["evidence/secret.pdf"],
+        ["tmp/test-stage/../evidence/x"],
+        "tmp/test-stage/x",
+        [],
+        ["tmp/test-stage/a", "tmp/test-stage/b"],  # two files, one name
+    ):
+        payload = {"paths": paths, "names": ["a"], "user": ANH.pk, "meta": {}}
+        with pytest.raises(TicketInvalid):
+            STAGE.take(signing.dumps(payload, salt=STAGE.salt), user=ANH)
+    STAGE.take(ticket, user=ANH)
+
+
+def test_a_stage_partly_gone_is_used_and_the_rest_removed() -> None:
+    ticket = STAGE.stage([("a.xlsx", b"1"), ("b.yaml", b"2")], user=ANH)
+    first = sorted(_stored())[0]
+    default_storage.delete(first)
+    with pytest.raises(TicketUsed):
+        STAGE.take(ticket, user=ANH)
+    assert _stored() == []
 
 
 def test_stages_older_than_a_day_are_removed_when_the_next_one_is_made() -> None:
@@ -50,7 +115,18 @@ def test_stages_older_than_a_day_are_removed_when_the_next_one_is_made() -> None
     day_ago = time.time() - 2 * 24 * 3600
     for path in (old, loose):
         os.utime(default_storage.path(path), (day_ago, day_ago))
-    kept = STAGE.open(STAGE.stage([("a.xlsx", b"new")]), max_age=60)
+    stale_ticket = signing.dumps(
+        {"paths": [old], "names": ["a.xlsx"], "user": ANH.pk, "meta": {}}, salt=STAGE.salt
+    )
+    ticket = STAGE.stage([("a.xlsx", b"new")], user=ANH)
     assert not default_storage.exists(old) and not default_storage.exists(loose)
-    assert staged_files(kept) == [("a.xlsx", b"new")]
-    discard(kept)
+    with pytest.raises(TicketUsed):
+        STAGE.take(stale_ticket, user=ANH)
+    assert STAGE.take(ticket, user=ANH).file.content == b"new"
+
+
+def test_each_outcome_has_its_importer_s_words() -> None:
+    words = TicketWording(expired="quá hạn", invalid="không hợp lệ", used="không còn")
+    assert words.message(TicketExpired()) == "quá hạn"
+    assert words.message(TicketInvalid()) == "không hợp lệ"
+    assert words.message(TicketUsed()) == "không còn"

@@ -3,6 +3,7 @@ editing, cloning, deleting, downloads; query counts that do not grow with the tr
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from parindex.frameworks import staging
 from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.models import CriterionNode, FrameworkVersion
 from parindex.frameworks.services import framework_freeze, framework_import
@@ -35,8 +37,15 @@ def _upload(client: Client, name: str, content: bytes, **extra: Any) -> Any:
     return client.post("/bo-tieu-chi/tai-len/", data)
 
 
+INVALID = "Yêu cầu không hợp lệ. Hãy tải tệp lên lại."
+
+
 def _ticket(html: str) -> str:
     return html.split('name="ticket" value="', 1)[1].split('"', 1)[0]
+
+
+def _messages(response: Any) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
 
 
 def test_upload_with_a_bad_row_lists_it_and_saves_nothing(
@@ -75,9 +84,12 @@ def test_upload_preview_then_confirm(organiser_client: Client, province: Provinc
     assert confirmed.status_code == 302
     assert confirmed["Location"] == f"/bo-tieu-chi/{version.pk}/"
     assert version.questionnaires_sha256 and version.warnings == []
-    # the ticket is used up
+    # the ticket is used up: replayed, it changes nothing
+    FrameworkVersion.objects.filter(pk=version.pk).update(name="Đổi tên sau khi lưu")
     again = organiser_client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)})
     assert again.status_code == 302 and FrameworkVersion.objects.count() == 1
+    assert "Tệp đã được lưu hoặc đã bị xóa. Hãy tải tệp lên lại." in _messages(again)
+    assert FrameworkVersion.objects.get().name == "Đổi tên sau khi lưu"
 
 
 def test_upload_warnings_are_shown_and_kept(organiser_client: Client, province: Province) -> None:
@@ -96,11 +108,27 @@ def test_ticket_of_another_user_is_refused(organiser_client: Client, province: P
     ).content.decode()
     admin = Client()
     admin.force_login(province["admin"])
-    assert (
-        admin.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)}).status_code == 403
-    )
+    replayed = admin.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)})
+    assert replayed.status_code == 302 and INVALID in _messages(replayed)
     forged = organiser_client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": "x"})
-    assert forged.status_code == 302 and FrameworkVersion.objects.count() == 0
+    assert forged.status_code == 302 and INVALID in _messages(forged)
+    assert FrameworkVersion.objects.count() == 0
+    # the one who uploaded it still can confirm it
+    organiser_client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)})
+    assert FrameworkVersion.objects.count() == 1
+
+
+def test_an_expired_preview_is_named(
+    organiser_client: Client, province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = _upload(
+        organiser_client, "so.yaml", DEPARTMENTS_SET.read_bytes(), organiser=province.org.pk
+    ).content.decode()
+    monkeypatch.setattr(staging, "STAGE", dataclasses.replace(staging.STAGE, max_age=-1))
+    response = organiser_client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": _ticket(html)})
+    assert response["Location"] == "/bo-tieu-chi/tai-len/"
+    assert "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại." in _messages(response)
+    assert FrameworkVersion.objects.count() == 0
 
 
 def test_organiser_cannot_upload_for_another_body(

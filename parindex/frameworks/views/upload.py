@@ -1,7 +1,8 @@
 """Uploading a set (new, or re-importing a draft): problems or a preview, then confirmation.
 
 Nothing is saved before the confirmation. A clean upload's files wait in the staging area
-(:mod:`..staging`: a random folder, a signed ticket valid for one hour).
+(:mod:`..staging`: a random folder, a signed ticket valid for one hour, for the person who
+uploaded them and one confirmation).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex.core.errors import ServiceError
+from parindex.core.staging import TicketError
 from parindex.units.models import Unit
 
+from .. import staging
 from ..checking import CheckResult, display_name
 from ..diff import diff_snapshots, snapshot_of, snapshot_of_check
 from ..forms import UploadForm
@@ -34,7 +37,6 @@ from ..services import (
     framework_import,
     framework_reimport,
 )
-from ..staging import TicketError, discard, read_ticket, stage_upload, staged_files
 from .common import problem_rows, service_messages, version_or_404
 
 
@@ -93,11 +95,11 @@ def _handle_upload(request: HttpRequest, target: FrameworkVersion | None) -> Htt
         result = framework_check_upload(filename=main[0], content=main[1], questionnaires=extra)
         context.update(_preview_context(result, organiser, target))
         if result.ok and not context.get("code_mismatch"):
-            context["ticket"] = stage_upload(
+            context["ticket"] = staging.STAGE.stage(
                 [main, *extra],
-                user_id=request.user.pk,
-                organiser_id=organiser.pk if organiser is not None else None,
-                target_id=target.pk if target is not None else None,
+                user=request.user,
+                organiser=organiser.pk if organiser is not None else None,
+                target=target.pk if target is not None else None,
                 expected_version=target.version if target is not None else None,
             )
         status = 200 if result.ok else 422
@@ -137,42 +139,36 @@ def _failed(request: HttpRequest, text: str, target_pk: int | None = None) -> Ht
 @require_POST
 def upload_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        staged = read_ticket(request.POST.get("ticket", ""))
-    except TicketError as exc:
-        return _failed(request, str(exc))
-    if staged.user_id != request.user.pk:
-        raise PermissionDenied("Bản xem trước này không phải của bạn.")
-    target_pk = staged.target_id
-    files = staged_files(staged)
-    if not files:
-        return _failed(request, "Tệp đã được lưu hoặc đã bị xóa. Hãy tải tệp lên lại.", target_pk)
-    (main_name, main_content), extra = files[0], files[1:]
+        staged = staging.STAGE.take(request.POST.get("ticket", ""), user=request.user)
+    except TicketError as error:
+        return _failed(request, staging.WORDING.message(error), error.meta.get("target"))
+    target_pk = staged.meta.get("target")
+    main, extra = staged.file, [(f.name, f.content) for f in staged.files[1:]]
     try:
         if target_pk is not None:
             target = version_or_404(request, target_pk)
             version = framework_reimport(
                 actor=request.user,
                 version=target,
-                filename=main_name,
-                content=main_content,
+                filename=main.name,
+                content=main.content,
                 questionnaires=extra,
-                expected_version=staged.expected_version,
+                expected_version=staged.meta.get("expected_version"),
             )
             note = f"Đã thay nội dung dự thảo {version.code} (bản {version.number})."
         else:
-            organiser = Unit.objects.filter(pk=staged.organiser_id).first()
+            organiser = Unit.objects.filter(pk=staged.meta.get("organiser")).first()
             if organiser is None:
                 return _failed(request, "Không tìm thấy cơ quan ban hành. Hãy tải tệp lên lại.")
             version = framework_import(
                 actor=request.user,
                 organiser=organiser,
-                filename=main_name,
-                content=main_content,
+                filename=main.name,
+                content=main.content,
                 questionnaires=extra,
             )
             note = f"Đã lưu bộ tiêu chí {version.code}, bản {version.number} (dự thảo)."
     except FrameworkFileError as exc:
-        discard(staged)
         context = {
             "form": UploadForm(
                 organisers=import_organisers(request.user), fixed_organiser=target_pk is not None
@@ -183,8 +179,6 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "frameworks/upload.html", context, status=422)
     except ServiceError as exc:  # a conflict too: the draft changed since the preview
-        discard(staged)
         return _failed(request, " ".join(service_messages(exc)), target_pk)
-    discard(staged)
     messages.success(request, note)
     return redirect("frameworks:detail", pk=version.pk)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 
 import pytest
-from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.factories import user_with_role
+from parindex.units import staging
 from parindex.units.models import Unit
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
 from parindex.units.tests.xlsxutil import HEADERS, make_xlsx, read_xlsx
@@ -327,23 +328,49 @@ def _token(html: str) -> str:
     return match.group(1)
 
 
-def test_import_preview_then_confirm(client, organiser_body, organiser_user):
-    rows = [["son-linh", "UBND xã Sơn Lĩnh", "", "Xã", "", "01/07/2025"]]
-    client = logged_in(client, organiser_user)
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def _preview(client, rows=None) -> str:
+    rows = rows or [["son-linh", "UBND xã Sơn Lĩnh", "", "Xã", "", "01/07/2025"]]
     response = client.post(
         reverse("units:import"), {"organiser": "so-noi-vu", "file": upload(make_xlsx(rows))}
     )
-    html = response.content.decode()
     assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_import_preview_then_confirm(client, organiser_body, organiser_user):
+    client = logged_in(client, organiser_user)
+    html = _preview(client)
     assert "Thêm mới" in html and "Xác nhận nhập" in html
     assert not Unit.objects.filter(code="son-linh").exists()  # nothing saved before confirming
 
     response = client.post(reverse("units:import_confirm"), {"token": _token(html)})
     assert response.status_code == 302
     assert Unit.objects.get(code="son-linh").organiser == organiser_body
-    # the kept copy is gone: confirming twice does nothing more
+
+
+def test_a_confirmed_ticket_replayed_changes_nothing(client, organiser_body, organiser_user):
+    client = logged_in(client, organiser_user)
+    html = _preview(client)
+    client.post(reverse("units:import_confirm"), {"token": _token(html)})
+    Unit.objects.filter(code="son-linh").update(name="Đổi tên sau khi nhập")
     again = client.post(reverse("units:import_confirm"), {"token": _token(html)})
     assert again.status_code == 302 and again["Location"] == reverse("units:import")
+    assert "Tệp đã được nhập hoặc đã bị xóa. Hãy tải tệp lên lại." in _messages(again)
+    assert Unit.objects.get(code="son-linh").name == "Đổi tên sau khi nhập"
+
+
+def test_an_expired_preview_is_named(client, organiser_body, organiser_user, monkeypatch):
+    client = logged_in(client, organiser_user)
+    html = _preview(client)
+    monkeypatch.setattr(staging, "STAGE", dataclasses.replace(staging.STAGE, max_age=-1))
+    response = client.post(reverse("units:import_confirm"), {"token": _token(html)})
+    assert response["Location"] == reverse("units:import")
+    assert "Bản xem trước đã quá hạn một giờ. Hãy tải tệp lên lại." in _messages(response)
+    assert not Unit.objects.filter(code="son-linh").exists()
 
 
 def test_import_preview_names_bad_rows_and_offers_no_confirm(
@@ -361,19 +388,19 @@ def test_import_preview_names_bad_rows_and_offers_no_confirm(
 
 
 def test_import_confirm_refuses_a_forged_or_foreign_token(client, organiser_body, organiser_user):
+    invalid = "Yêu cầu nhập không hợp lệ. Hãy tải tệp lên lại."
+    other = user_with_role(Role.ORGANISER, organiser_body)
+    html = _preview(logged_in(client, other))
     client = logged_in(client, organiser_user)
     response = client.post(reverse("units:import_confirm"), {"token": "forged"})
-    assert response.status_code == 302
-    other = user_with_role(Role.ORGANISER, organiser_body)
-    token = signing.dumps(
-        {
-            "paths": ["tmp/unit-imports/x/0.bin"],
-            "names": ["x.xlsx"],
-            "meta": {"user": other.pk, "organiser": organiser_body.pk},
-        },
-        salt="parindex.units.import",
-    )
-    assert client.post(reverse("units:import_confirm"), {"token": token}).status_code == 403
+    assert response.status_code == 302 and invalid in _messages(response)
+    response = client.post(reverse("units:import_confirm"), {"token": _token(html)})
+    assert response.status_code == 302 and invalid in _messages(response)
+    assert not Unit.objects.filter(code="son-linh").exists()
+    # the one who uploaded it still can confirm it
+    client = logged_in(client, other)
+    assert client.post(reverse("units:import_confirm"), {"token": _token(html)}).status_code == 302
+    assert Unit.objects.filter(code="son-linh").exists()
 
 
 def test_import_refuses_other_file_types(client, organiser_body, organiser_user):
