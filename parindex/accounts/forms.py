@@ -1,4 +1,4 @@
-"""Forms of the accounts pages: shape and types only; the rules live in services.py."""
+"""Forms of the accounts pages: shape and types only; the rules live in the services package."""
 
 from __future__ import annotations
 

@@ -63,15 +63,6 @@ class ImportChange:
     old_points: Decimal | None
     fields: list[str] = field(default_factory=list)  # what changes, in words
 
-    def as_session(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "raw": self.raw,
-            "justification": self.justification,
-            "na": self.not_applicable_reason,
-            "version": self.version,
-        }
-
 
 @dataclass
 class ImportPreview:
