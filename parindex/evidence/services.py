@@ -231,6 +231,22 @@ def evidence_upload(
 # --- A document's details and its deletion -----------------------------------------------------
 
 
+def _lock_editable(
+    document: EvidenceDocument, actor: Any, expected_version: int | None = None
+) -> EvidenceDocument:
+    """The stored document, locked, after the check that ``actor`` may edit it (and, with
+    ``expected_version``, that it is still the version the user's form was built from)."""
+    return lock(
+        EvidenceDocument,
+        document.pk,
+        actor=actor,
+        check=permissions.ensure_can_edit_document,
+        expected_version=expected_version,
+        conflict_message=_edited_elsewhere(document),
+        missing_message=DELETED,
+    )
+
+
 def _lock_linking(document: EvidenceDocument) -> list[Assessment]:
     """Every assessment the (locked) document is attached to, locked in id order: no link
     can be added or removed meanwhile, since attaching and detaching lock the document."""
@@ -268,15 +284,7 @@ def evidence_update(
         "title": nfc(title)[:500],
     }
     with transaction.atomic():
-        current = lock(
-            EvidenceDocument,
-            document.pk,
-            actor=actor,
-            check=permissions.ensure_can_edit_document,
-            expected_version=expected_version,
-            conflict_message=_edited_elsewhere(document),
-            missing_message=DELETED,
-        )
+        current = _lock_editable(document, actor, expected_version)
         changed = changes_of(current, values)
         if changed:
             # Confirming the details as they are changes no snapshot; changing them would.
@@ -321,13 +329,7 @@ def evidence_delete(*, actor: Any, document: EvidenceDocument) -> None:
     submission's snapshot names (that file is the proof of what was submitted). The stored
     file is removed once the deletion is committed."""
     with transaction.atomic():
-        current = lock(
-            EvidenceDocument,
-            document.pk,
-            actor=actor,
-            check=permissions.ensure_can_edit_document,
-            missing_message=DELETED,
-        )
+        current = _lock_editable(document, actor)
         codes = sorted(set(current.links.values_list("node_code", flat=True)), key=code_key)
         if codes:
             raise ServiceError(

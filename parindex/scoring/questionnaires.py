@@ -8,7 +8,7 @@ answer options (``code``, ``label``, ``share`` from 0 to 1 or ``null`` for "don'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -25,21 +25,52 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 
 
-def _options(r: Reader, value: Any, where: str) -> tuple[ScaleOption, ...]:
+def _entries(
+    r: Reader, value: Any, where: str, *, key: str, listing: str, what: str
+) -> Iterator[tuple[str, Mapping[Any, Any]]]:
+    """The entries of the non-empty list ``value`` (under ``key``), each with the place its
+    problems name; an entry that is not a mapping is a problem and skipped."""
     if not isinstance(value, list) or not value:
-        r.error("'scale' phải là danh sách các mức trả lời {code, label, share}", where=where)
-        return ()
+        r.error(f"'{key}' phải là danh sách {listing}", where=where)
+        return
+    for i, raw in enumerate(value, 1):
+        place = f"{where}, {what} thứ {i}"
+        m = r.mapping(raw, what, where=place)
+        if m is not None:
+            yield place, m
+
+
+def _code(r: Reader, m: Mapping[Any, Any], what: str, where: str | None) -> str | None:
+    """The required ``code`` of a questionnaire or of one of its entries."""
+    if "code" not in m:
+        r.error("thiếu khóa bắt buộc 'code'", where=where)
+        return None
+    return r.code(m["code"], f"mã {what}", where=where)
+
+
+def _unique(r: Reader, code: str, seen: set[str], what: str, where: str) -> bool:
+    """Whether ``code`` is new in its list (then it is added to ``seen``); a repeat is a problem."""
+    if code in seen:
+        r.error(f"mã {what} '{code}' bị trùng", where=where)
+        return False
+    seen.add(code)
+    return True
+
+
+def _options(r: Reader, value: Any, where: str) -> tuple[ScaleOption, ...]:
     out: list[ScaleOption] = []
     seen: set[str] = set()
-    for i, raw in enumerate(value, 1):
-        place = f"{where}, mức trả lời thứ {i}"
-        m = r.mapping(raw, "mức trả lời", where=place)
-        if m is None:
-            continue
+    entries = _entries(
+        r,
+        value,
+        where,
+        key="scale",
+        listing="các mức trả lời {code, label, share}",
+        what="mức trả lời",
+    )
+    for place, m in entries:
         r.unknown_keys(m, ("code", "label", "share"), "mức trả lời", where=place)
-        code = r.code(m.get("code"), "mã mức trả lời", where=place) if "code" in m else None
-        if "code" not in m:
-            r.error("thiếu khóa bắt buộc 'code'", where=place)
+        code = _code(r, m, "mức trả lời", place)
         label = r.text(m, "label", where=place, required=True)
         if "share" not in m:
             r.error(
@@ -50,40 +81,24 @@ def _options(r: Reader, value: Any, where: str) -> tuple[ScaleOption, ...]:
         share = r.decimal(m, "share", where=place, minimum=_ZERO, maximum=_ONE)
         if m["share"] is not None and share is None:
             continue
-        if code is None or label is None:
+        if code is None or label is None or not _unique(r, code, seen, "mức trả lời", place):
             continue
-        if code in seen:
-            r.error(f"mã mức trả lời '{code}' bị trùng", where=place)
-            continue
-        seen.add(code)
         out.append(ScaleOption(code, label, share))
     return tuple(out)
 
 
 def _questions(r: Reader, value: Any, where: str) -> tuple[Question, ...]:
-    if not isinstance(value, list) or not value:
-        r.error("'questions' phải là danh sách các câu hỏi {code, text}", where=where)
-        return ()
     out: list[Question] = []
     seen: set[str] = set()
-    for i, raw in enumerate(value, 1):
-        place = f"{where}, câu hỏi thứ {i}"
-        m = r.mapping(raw, "câu hỏi", where=place)
-        if m is None:
-            continue
+    entries = _entries(
+        r, value, where, key="questions", listing="các câu hỏi {code, text}", what="câu hỏi"
+    )
+    for place, m in entries:
         r.unknown_keys(m, ("code", "text"), "câu hỏi", where=place)
-        if "code" not in m:
-            r.error("thiếu khóa bắt buộc 'code'", where=place)
-            code = None
-        else:
-            code = r.code(m["code"], "mã câu hỏi", where=place)
+        code = _code(r, m, "câu hỏi", place)
         text = r.text(m, "text", where=place, required=True)
-        if code is None or text is None:
+        if code is None or text is None or not _unique(r, code, seen, "câu hỏi", place):
             continue
-        if code in seen:
-            r.error(f"mã câu hỏi '{code}' bị trùng", where=place)
-            continue
-        seen.add(code)
         out.append(Question(code, text))
     return tuple(out)
 
@@ -106,11 +121,7 @@ def parse_questionnaire(
         if fmt == "parindex-framework/1":
             hint = " — đây là một bộ tiêu chí, không phải phiếu khảo sát"
         r.error(f"định dạng '{fmt}' không đúng: cần {QUESTIONNAIRE_FORMAT}{hint}", where=where)
-    code: str | None = None
-    if "code" not in m:
-        r.error("thiếu khóa bắt buộc 'code'", where=where)
-    else:
-        code = r.code(m["code"], "mã phiếu", where=where)
+    code = _code(r, m, "phiếu", where)
     if code is not None:
         place = f"phiếu {code}"
     name = r.text(m, "name", where=place, required=True)

@@ -98,6 +98,21 @@ class Reader:
                     where,
                 )
 
+    def _given(
+        self,
+        m: Mapping[Any, Any],
+        key: str,
+        node: str | None,
+        where: str | None,
+        *,
+        required: bool,
+    ) -> Any:
+        """The key's value; None when it is absent or null (a problem when ``required``)."""
+        value = m.get(key)
+        if value is None and required:
+            self.error(f"thiếu khóa bắt buộc '{key}'", node, where)
+        return value
+
     def code(
         self,
         value: Any,
@@ -138,11 +153,9 @@ class Reader:
         *,
         required: bool = False,
     ) -> str | None:
-        if key not in m or m[key] is None:
-            if required:
-                self.error(f"thiếu khóa bắt buộc '{key}'", node, where)
+        value = self._given(m, key, node, where, required=required)
+        if value is None:
             return None
-        value = m[key]
         if isinstance(value, str) and value.strip():
             return value
         if isinstance(value, str):
@@ -164,11 +177,9 @@ class Reader:
         positive: bool = False,
         integer: bool = False,
     ) -> Decimal | None:
-        if key not in m or m[key] is None:
-            if required:
-                self.error(f"thiếu khóa bắt buộc '{key}'", node, where)
+        value = self._given(m, key, node, where, required=required)
+        if value is None:
             return None
-        value = m[key]
         if not is_number(value):
             self.error(f"'{key}' phải là một số, không phải {describe(value)}", node, where)
             return None

@@ -171,6 +171,23 @@ def phase_reopen(
     return phase
 
 
+def _end(
+    row: PhaseException | NotApplicableDeclaration, actor: Any, verb: str, *, already: str
+) -> None:
+    """End an active row (not versioned): ``is_active`` off, ``{verb}_at`` now and
+    ``{verb}_by`` the actor, stored and on ``row``. An ended row is refused with ``already``."""
+    if not row.is_active:
+        raise ServiceError(already)
+    fields: dict[str, Any] = {
+        "is_active": False,
+        f"{verb}_at": timezone.now(),
+        f"{verb}_by": actor_or_none(actor),
+    }
+    type(row).objects.filter(pk=row.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(row, name, value)
+
+
 # --- Per-unit exceptions ----------------------------------------------------------------
 
 
@@ -232,16 +249,7 @@ def exception_revoke(*, exception: PhaseException, actor: Any) -> PhaseException
             check=lambda who, row: ensure_can_manage_campaign(who, row.phase.campaign),
         )
         ensure_not_closed(current.phase.campaign)
-        if not current.is_active:
-            raise ServiceError("Gia hạn này đã được thu hồi trước đó.")
-        fields: dict[str, Any] = {
-            "is_active": False,
-            "revoked_at": timezone.now(),
-            "revoked_by": actor_or_none(actor),
-        }
-        PhaseException.objects.filter(pk=current.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(current, name, value)
+        _end(current, actor, "revoked", already="Gia hạn này đã được thu hồi trước đó.")
         audit_record(
             actor=actor,
             action=EXCEPTION_REVOKE,
@@ -316,16 +324,7 @@ def na_withdraw(*, declaration: NotApplicableDeclaration, actor: Any) -> NotAppl
             check=manages_campaign_of,
         )
         ensure_not_closed(current.campaign)
-        if not current.is_active:
-            raise ServiceError("Khai báo này đã được rút lại trước đó.")
-        fields: dict[str, Any] = {
-            "is_active": False,
-            "withdrawn_at": timezone.now(),
-            "withdrawn_by": actor_or_none(actor),
-        }
-        NotApplicableDeclaration.objects.filter(pk=current.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(current, name, value)
+        _end(current, actor, "withdrawn", already="Khai báo này đã được rút lại trước đó.")
         audit_record(
             actor=actor,
             action=NA_WITHDRAW,

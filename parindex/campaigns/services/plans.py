@@ -75,6 +75,18 @@ def _scope(campaign: Campaign, owner_unit: Unit | None) -> int:
     return owner_unit.pk if owner_unit is not None else campaign.organiser_id
 
 
+def _lock_plan(campaign: Campaign, actor: Any, owner_unit: Unit | None) -> Campaign:
+    """The campaign, locked, when ``actor`` may edit that plan and the campaign is not over."""
+    current = lock(
+        Campaign,
+        campaign.pk,
+        actor=actor,
+        check=lambda who, row: ensure_can_edit_plan(who, row, owner_unit),
+    )
+    ensure_not_closed(current)
+    return current
+
+
 def task_create(
     *,
     campaign: Campaign,
@@ -91,13 +103,7 @@ def task_create(
     notes: str = "",
 ) -> PlanTask:
     with transaction.atomic():
-        current = lock(
-            Campaign,
-            campaign.pk,
-            actor=actor,
-            check=lambda who, row: ensure_can_edit_plan(who, row, owner_unit),
-        )
-        ensure_not_closed(current)
+        current = _lock_plan(campaign, actor, owner_unit)
         _check_owner(current, owner_unit)
         _check_units(current, owner_unit, [*lead_units, *co_units])
         last = PlanTask.objects.filter(campaign=current, owner_unit=owner_unit).aggregate(
@@ -274,13 +280,7 @@ def task_reorder(
     """Renumber one plan: ``ordered_ids`` must list every task of that plan exactly once.
     All rows or none."""
     with transaction.atomic():
-        current = lock(
-            Campaign,
-            campaign.pk,
-            actor=actor,
-            check=lambda who, row: ensure_can_edit_plan(who, row, owner_unit),
-        )
-        ensure_not_closed(current)
+        current = _lock_plan(campaign, actor, owner_unit)
         return _renumber(current, owner_unit, actor, ordered_ids)
 
 

@@ -83,7 +83,7 @@ def _check_group(campaign: Campaign, group: RankingGroup) -> None:
         raise ServiceError(f"Nhóm “{group.name}” không thuộc đợt đánh giá này.")
 
 
-def _add_many(
+def assessed_units_add_bulk(
     *,
     campaign: Campaign,
     units: Sequence[Unit],
@@ -91,7 +91,8 @@ def _add_many(
     framework: FrameworkVersion,
     actor: Any,
 ) -> list[AssessedUnit]:
-    """One transaction for every unit: all are added (and audited) or none is."""
+    """Add many units to one group with one set: all or nothing (one transaction, each unit
+    audited); the error names each unit."""
     with transaction.atomic():
         current = lock(Campaign, campaign.pk, actor=actor, check=ensure_can_manage_campaign)
         if not units:
@@ -151,21 +152,9 @@ def assessed_unit_add(
     actor: Any,
 ) -> AssessedUnit:
     """Add one unit with its ranking group and criteria set (checked against its kind)."""
-    return _add_many(
+    return assessed_units_add_bulk(
         campaign=campaign, units=[unit], group=group, framework=framework, actor=actor
     )[0]
-
-
-def assessed_units_add_bulk(
-    *,
-    campaign: Campaign,
-    units: Sequence[Unit],
-    group: RankingGroup,
-    framework: FrameworkVersion,
-    actor: Any,
-) -> list[AssessedUnit]:
-    """Add many units to one group with one set: all or nothing; the error names each unit."""
-    return _add_many(campaign=campaign, units=units, group=group, framework=framework, actor=actor)
 
 
 def _lock_member(assessed: AssessedUnit, actor: Any, expected_version: int | None) -> AssessedUnit:

@@ -1,4 +1,5 @@
-"""Shared by the campaign pages: finding a campaign the user may see, showing service errors."""
+"""Shared by the campaign pages: finding a campaign (and an assessed unit of it) the user may
+see, showing service and form errors."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import services
-from ..models import Campaign
-from ..permissions import campaigns_visible_to, ensure_can_manage_campaign
+from ..models import AssessedUnit, Campaign
+from ..permissions import campaigns_visible_to, can_view_unit_plan, ensure_can_manage_campaign
 
 
 def visible_campaign(request: HttpRequest, slug: str) -> Campaign:
@@ -29,6 +30,18 @@ def managed_campaign(request: HttpRequest, slug: str) -> Campaign:
     campaign = visible_campaign(request, slug)
     ensure_can_manage_campaign(request.user, campaign)
     return campaign
+
+
+def visible_member(request: HttpRequest, campaign: Campaign, code: str) -> AssessedUnit:
+    """The campaign's assessed unit with this code, when the user may see its pages."""
+    row = (
+        AssessedUnit.objects.filter(campaign=campaign, unit__code=code)
+        .select_related("unit")
+        .first()
+    )
+    if row is None or not can_view_unit_plan(request.user, campaign, row.unit):
+        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá")
+    return row
 
 
 def posted_version(request: HttpRequest) -> int | None:
@@ -54,6 +67,13 @@ def show_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -
         return
     for text in error_messages(exc):
         messages.error(request, text)
+
+
+def show_form_errors(request: HttpRequest, form: forms.Form, label: str) -> None:
+    """A button's small form that did not validate: each error as a message led by ``label``."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"{label}: {error}")
 
 
 def add_form_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -16,9 +16,9 @@ from parindex.units.models import Unit, UnitQuerySet
 
 from .. import selectors, services
 from ..forms import TaskForm, TaskStatusForm
-from ..models import AssessedUnit, Campaign, PlanTask
+from ..models import Campaign, PlanTask
 from ..permissions import can_edit_unit_plan, can_manage_campaign, can_view_unit_plan
-from ._common import add_form_errors, show_errors, visible_campaign
+from ._common import add_form_errors, show_errors, visible_campaign, visible_member
 
 
 def _plan_units(campaign: Campaign, owner: Unit | None) -> UnitQuerySet:
@@ -34,14 +34,7 @@ def _can_edit(request: HttpRequest, campaign: Campaign, owner: Unit | None) -> b
 def _owner(request: HttpRequest, campaign: Campaign, code: str | None) -> Unit | None:
     if code is None:
         return None
-    row = (
-        AssessedUnit.objects.filter(campaign=campaign, unit__code=code)
-        .select_related("unit")
-        .first()
-    )
-    if row is None or not can_view_unit_plan(request.user, campaign, row.unit):
-        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá")
-    return row.unit
+    return visible_member(request, campaign, code).unit
 
 
 def _plan_url(task_or_campaign: PlanTask | Campaign, owner: Unit | None = None) -> str:

@@ -41,6 +41,7 @@ from ._common import (
     managed_campaign,
     posted_version,
     show_errors,
+    show_form_errors,
     with_phase_options,
 )
 
@@ -285,9 +286,7 @@ def phase_dates(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     phase = _phase(campaign, kind)
     form = PhaseDatesForm(request.POST, prefix=kind)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{phase.get_kind_display()}: {error}")
+        show_form_errors(request, form, phase.get_kind_display())
         return redirect("campaigns:phases", slug=campaign.slug)
     data = form.cleaned_data
     try:
@@ -350,9 +349,7 @@ def exception_grant(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     phase = _phase(campaign, kind)
     form = ExceptionForm(request.POST, campaign=campaign, prefix=f"ex-{kind}")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"Gia hạn: {error}")
+        show_form_errors(request, form, "Gia hạn")
         return redirect("campaigns:phases", slug=campaign.slug)
     data = form.cleaned_data
     try:

@@ -1,4 +1,5 @@
-"""Shared by the evidence pages: finding what the user may see, showing service errors."""
+"""Shared by the evidence pages: finding what the user may see, showing service errors,
+saving a document's details from its form."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from parindex.assessments.models import Assessment
 from parindex.assessments.permissions import assessments_visible_to
 from parindex.units.models import Unit
 
+from .. import services
+from ..forms import MetadataForm
 from ..models import EvidenceDocument
 from ..permissions import documents_visible_to, library_units
 
@@ -50,6 +53,27 @@ def error_texts(exc: ValidationError | PermissionDenied) -> list[str]:
 def show_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
     for text in error_texts(exc):
         messages.error(request, text)
+
+
+def save_details(request: HttpRequest, document: EvidenceDocument, form: MetadataForm) -> bool:
+    """Save a valid form's number and symbol, date, issuer and title to the document. A
+    refusal goes on the form (False)."""
+    data = form.cleaned_data
+    try:
+        services.evidence_update(
+            actor=request.user,
+            document=document,
+            expected_version=data["version"],
+            number_symbol=data["number_symbol"],
+            issued_on=data["issued_on"],
+            issuer=data["issuer"],
+            title=data["title"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for text in error_texts(exc):
+            form.add_error(None, text)
+        return False
+    return True
 
 
 def assessment_url(assessment: Assessment) -> str | None:

@@ -20,7 +20,7 @@ from .. import files, selectors, services
 from ..forms import MetadataForm, initial_for
 from ..models import DocumentKind
 from ..permissions import can_edit_document
-from ._common import error_texts, show_errors, visible_document
+from ._common import save_details, show_errors, visible_document
 
 SANDBOX_CSP = (
     "sandbox; default-src 'none'; object-src 'self'; img-src 'self' data:; "
@@ -51,24 +51,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif editable:
         if request.method == "POST":
             form = MetadataForm(request.POST)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    services.evidence_update(
-                        actor=request.user,
-                        document=document,
-                        expected_version=data["version"],
-                        number_symbol=data["number_symbol"],
-                        issued_on=data["issued_on"],
-                        issuer=data["issuer"],
-                        title=data["title"],
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    for text in error_texts(exc):
-                        form.add_error(None, text)
-                else:
-                    messages.success(request, "Đã lưu thông tin tài liệu.")
-                    return redirect("evidence:detail", pk=document.pk)
+            if form.is_valid() and save_details(request, document, form):
+                messages.success(request, "Đã lưu thông tin tài liệu.")
+                return redirect("evidence:detail", pk=document.pk)
         else:
             form = MetadataForm(initial=initial_for(document, document.unit.name))
     elif request.method == "POST":

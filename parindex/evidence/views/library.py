@@ -28,7 +28,7 @@ from ..permissions import (
     library_units,
 )
 from ..validation import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT
-from ._common import error_texts, show_errors, visible_unit
+from ._common import save_details, show_errors, visible_unit
 
 PAGE_SIZE = 50
 
@@ -161,26 +161,8 @@ def confirm(request: HttpRequest, unit_code: str) -> HttpResponse:
     if request.method == "POST":
         failed = False
         for document, form, _reason in forms:
-            if form is None:
-                continue
-            if not form.is_valid():
+            if form is not None and not (form.is_valid() and save_details(request, document, form)):
                 failed = True
-                continue
-            data = form.cleaned_data
-            try:
-                services.evidence_update(
-                    actor=request.user,
-                    document=document,
-                    expected_version=data["version"],
-                    number_symbol=data["number_symbol"],
-                    issued_on=data["issued_on"],
-                    issuer=data["issuer"],
-                    title=data["title"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                failed = True
-                for text in error_texts(exc):
-                    form.add_error(None, text)
         if not failed:
             count = len(forms)
             messages.success(request, f"Đã lưu thông tin của {count} tài liệu.")

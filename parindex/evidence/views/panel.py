@@ -8,6 +8,7 @@ the same URLs render a whole page and redirect after a change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from ..validation import ACCEPT_ATTRIBUTE
 from ._common import assessment_url, error_texts, is_htmx, visible_assessment
 
 CHANGED_EVENT = "evidence-changed"
+_ATTACHED = "Đã gắn «{label}» vào tiêu chí {code}."
+_DETACHED = "Đã gỡ «{label}» khỏi tiêu chí {code}."
 
 
 def dom_id(code: str) -> str:
@@ -143,15 +146,19 @@ def _document_of(assessment: Assessment, request: HttpRequest) -> EvidenceDocume
     return document
 
 
-@login_required
-@require_POST
-def node_attach(request: HttpRequest, assessment_id: int, code: str) -> HttpResponse:
+def _change_link(
+    request: HttpRequest,
+    assessment_id: int,
+    code: str,
+    change: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """Attach or detach the posted document: ``change`` is the service, ``done`` the notice
+    (``{label}`` the document's, ``{code}`` the criterion's)."""
     assessment = visible_assessment(request, assessment_id)
     document = _document_of(assessment, request)
     try:
-        services.evidence_attach(
-            actor=request.user, assessment=assessment, node_code=code, document=document
-        )
+        change(actor=request.user, assessment=assessment, node_code=code, document=document)
     except (ValidationError, PermissionDenied) as exc:
         return _after_change(
             request, assessment, code, changed=False, notices=[], errors=error_texts(exc)
@@ -161,32 +168,21 @@ def node_attach(request: HttpRequest, assessment_id: int, code: str) -> HttpResp
         assessment,
         code,
         changed=True,
-        notices=[f"Đã gắn «{document.label}» vào tiêu chí {code}."],
+        notices=[done.format(label=document.label, code=code)],
         errors=[],
     )
+
+
+@login_required
+@require_POST
+def node_attach(request: HttpRequest, assessment_id: int, code: str) -> HttpResponse:
+    return _change_link(request, assessment_id, code, services.evidence_attach, _ATTACHED)
 
 
 @login_required
 @require_POST
 def node_detach(request: HttpRequest, assessment_id: int, code: str) -> HttpResponse:
-    assessment = visible_assessment(request, assessment_id)
-    document = _document_of(assessment, request)
-    try:
-        services.evidence_detach(
-            actor=request.user, assessment=assessment, node_code=code, document=document
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _after_change(
-            request, assessment, code, changed=False, notices=[], errors=error_texts(exc)
-        )
-    return _after_change(
-        request,
-        assessment,
-        code,
-        changed=True,
-        notices=[f"Đã gỡ «{document.label}» khỏi tiêu chí {code}."],
-        errors=[],
-    )
+    return _change_link(request, assessment_id, code, services.evidence_detach, _DETACHED)
 
 
 @login_required
@@ -212,7 +208,7 @@ def node_upload(request: HttpRequest, assessment_id: int, code: str) -> HttpResp
             f"Đã tải lên và gắn «{result.document.label}» vào tiêu chí {code}. "
             "Hãy ghi số, ký hiệu và ngày của tài liệu nếu còn thiếu."
             if result.created
-            else f"Đã gắn «{result.document.label}» vào tiêu chí {code}."
+            else _ATTACHED.format(label=result.document.label, code=code)
         )
     return _after_change(request, assessment, code, changed=changed, notices=notices, errors=errors)
 
