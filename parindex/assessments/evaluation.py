@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from parindex.frameworks.labels import SOURCE_NOTES
 from parindex.scoring import (
     Framework,
     InputSpec,
@@ -38,10 +39,7 @@ TYPE_LABELS: dict[str, str] = {
     "checklist": "Danh mục (đánh dấu các mục đạt)",
     "answers": "Phiếu khảo sát",
 }
-SOURCE_LABELS: dict[str, str] = {
-    "survey": "Điểm tính từ kết quả điều tra xã hội học",
-    "organiser": "Điểm do cơ quan tổ chức đánh giá cung cấp",
-}
+SOURCE_LABELS = SOURCE_NOTES  # why a unit does not score a leaf itself
 
 
 @dataclass

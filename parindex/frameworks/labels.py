@@ -1,4 +1,9 @@
-"""Vietnamese labels of the format's words (source, evidence, kind, rule kind, unit kinds)."""
+"""Vietnamese labels of the format's words (source, evidence, kind, rule kind, unit kinds).
+
+A source has three forms: its label (a table cell, a heading), its phrase (the same words
+inside a sentence) and, for the sources a unit does not score itself, the note its entry
+page shows instead of the form.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,11 @@ SOURCE_LABELS = {
     "self": "Đơn vị tự đánh giá",
     "survey": "Điều tra xã hội học",
     "organiser": "Cơ quan tổ chức cung cấp",
+}
+SOURCE_PHRASES = {source: label[:1].lower() + label[1:] for source, label in SOURCE_LABELS.items()}
+SOURCE_NOTES = {
+    "survey": "Điểm tính từ kết quả điều tra xã hội học",
+    "organiser": "Điểm do cơ quan tổ chức đánh giá cung cấp",
 }
 EVIDENCE_LABELS = {
     "required": "Bắt buộc",

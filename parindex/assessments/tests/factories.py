@@ -3,7 +3,7 @@ opened campaign whose self-assessment phase is open, and people for every role."
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from parindex.campaigns import services as campaign_services
 from parindex.campaigns.models import AssessedUnit, Campaign, Phase, PhaseState
 from parindex.campaigns.tests.factories import framework_yaml
 from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.tests.factories import stored_version
 from parindex.scoring.yamlio import dump_canonical_yaml, load_yaml_file
 from parindex.units.kinds import UnitKind
 from parindex.units.models import Unit
@@ -29,38 +30,24 @@ EXAMPLE_SET = Path(__file__).resolve().parents[2] / "scoring" / "tests" / "data"
 PASSWORD = "matkhau-Thu-123"
 
 
+@functools.cache
+def _example_text(code: str, year: int) -> str:
+    """The example set's canonical YAML under ``code`` and ``year`` (the file is read once)."""
+    doc = load_yaml_file(EXAMPLE_SET)
+    doc["code"], doc["year"] = code, year
+    return dump_canonical_yaml(doc)
+
+
 def example_version(
     organiser: Unit, *, code: str = "vd-xa-2025", year: int = 2025
 ) -> FrameworkVersion:
     """The example commune set (64 nodes, every rule shape) as a stored version."""
-    doc = load_yaml_file(EXAMPLE_SET)
-    text = dump_canonical_yaml(doc)
-    return FrameworkVersion.objects.create(
-        organiser=organiser,
-        code=code,
-        number=1,
-        name=str(doc["name"]),
-        year=year,
-        applies_to=list(doc["applies_to"]),
-        max_points=100,
-        canonical_yaml=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    return stored_version(organiser, _example_text(code, year))
 
 
 def small_version(organiser: Unit, *, code: str = "bo-nho") -> FrameworkVersion:
     """Three leaves: one manual (self), one survey, one organiser-sourced."""
-    text = framework_yaml(code, "Bộ tiêu chí nhỏ", ["xa", "phuong"])
-    return FrameworkVersion.objects.create(
-        organiser=organiser,
-        code=code,
-        name="Bộ tiêu chí nhỏ",
-        year=2025,
-        applies_to=["xa", "phuong"],
-        max_points=30,
-        canonical_yaml=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    return stored_version(organiser, framework_yaml(code, "Bộ tiêu chí nhỏ", ["xa", "phuong"]))
 
 
 def open_campaign(

@@ -1,9 +1,8 @@
-"""Factories for campaigns' tests. Criteria-set versions are made here directly (a small
-canonical YAML with a self-assessed, a survey and an organiser-sourced criterion)."""
+"""Factories for campaigns' tests. Criteria-set versions are uploaded like a user's file (a
+small set with a self-assessed, a survey and an organiser-sourced criterion)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import factory
@@ -11,6 +10,7 @@ import factory
 from parindex.campaigns.models import AssessedUnit, Campaign, Phase, PlanTask, RankingGroup
 from parindex.campaigns.rules import PHASE_ORDER
 from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.tests.factories import stored_version
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
 
 YAML_TEMPLATE = """\
@@ -18,8 +18,7 @@ format: parindex-framework/1
 code: {code}
 name: {name}
 year: 2025
-applies_to: [{kinds}]
-nodes:
+{applies_to}nodes:
   - code: "1"
     name: Công tác chỉ đạo, điều hành CCHC
     max: 10
@@ -46,26 +45,26 @@ nodes:
 
 
 def framework_yaml(code: str, name: str, kinds: list[str]) -> str:
-    return YAML_TEMPLATE.format(code=code, name=name, kinds=", ".join(kinds))
+    """The small set's YAML; without ``kinds`` it leaves ``applies_to`` out."""
+    applies_to = f"applies_to: [{', '.join(kinds)}]\n" if kinds else ""
+    return YAML_TEMPLATE.format(code=code, name=name, applies_to=applies_to)
 
 
-class FrameworkVersionFactory(factory.django.DjangoModelFactory):
+class FrameworkVersionFactory(factory.Factory):
+    """A draft version of the small set, stored by ``framework_import``."""
+
     class Meta:
         model = FrameworkVersion
 
     organiser = factory.SubFactory(OrganiserFactory)
     code = factory.Sequence(lambda n: f"bo-xa-{n}")
-    number = 1
     name = factory.Sequence(lambda n: f"Bộ tiêu chí cấp xã {n}")
-    year = 2025
     applies_to = factory.LazyFunction(lambda: ["xa", "phuong"])
-    max_points = 30
-    canonical_yaml = factory.LazyAttribute(
-        lambda o: framework_yaml(o.code, o.name, list(o.applies_to))
-    )
-    sha256 = factory.LazyAttribute(
-        lambda o: hashlib.sha256(o.canonical_yaml.encode("utf-8")).hexdigest()
-    )
+
+    @classmethod
+    def _create(cls, model_class: type[FrameworkVersion], **kwargs: Any) -> FrameworkVersion:
+        text = framework_yaml(kwargs["code"], kwargs["name"], list(kwargs["applies_to"]))
+        return stored_version(kwargs["organiser"], text)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

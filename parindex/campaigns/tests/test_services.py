@@ -23,7 +23,8 @@ from parindex.campaigns.tests.conftest import Setup, World, refresh
 from parindex.campaigns.tests.factories import FrameworkVersionFactory
 from parindex.core.errors import ConflictError, ServiceError
 from parindex.core.models import AuditEntry
-from parindex.frameworks.models import CriterionNode, FrameworkStatus
+from parindex.frameworks.models import FrameworkStatus
+from parindex.frameworks.tests.factories import stored_version
 from parindex.units.kinds import UnitKind
 from parindex.units.tests.factories import UnitFactory
 
@@ -574,7 +575,7 @@ def test_no_exception_for_organiser_phases(world: World, setup: Setup) -> None:
 # --- Not-applicable declarations --------------------------------------------------------------
 
 
-def test_declare_survey_node_not_applicable_from_yaml(world: World, setup: Setup) -> None:
+def test_declare_survey_node_not_applicable(world: World, setup: Setup) -> None:
     declaration = services.na_declare(
         campaign=setup.campaign,
         framework=world.commune_set,
@@ -649,40 +650,62 @@ def test_declare_refusals(world: World, setup: Setup) -> None:
         )
 
 
-def test_declare_reads_criterion_rows_when_present(world: World, setup: Setup) -> None:
-    parent = CriterionNode.objects.create(
-        framework=world.dept_set,
-        code="8",
-        position=0,
-        name="Tác động",
-        max_points=10,
-        is_leaf=False,
+INHERITED_SOURCES = """\
+format: parindex-framework/1
+code: bo-nguon-diem
+name: Bộ tiêu chí nguồn điểm
+year: 2025
+applies_to: [so_nganh]
+questionnaires:
+  - code: lanh-dao
+    name: Phiếu lãnh đạo
+    scale:
+      - {code: A, label: "Tốt", share: 1}
+      - {code: B, label: "Kém", share: 0}
+    questions:
+      - {code: C1, text: "Câu một"}
+nodes:
+  - code: "1"
+    name: Công tác chỉ đạo
+    max: 10
+    rule: manual
+  - code: "8"
+    name: Tác động của CCHC
+    max: 20
+    source: organiser
+    children:
+      - code: "8.1"
+        name: Chỉ số hài lòng (SIPAS)
+        max: 10
+        rule: manual
+      - code: "8.2"
+        name: Đánh giá của lãnh đạo
+        max: 10
+        rule: {survey: {questionnaire: lanh-dao, questions: [C1]}}
+"""
+
+
+def test_declare_reads_inherited_sources_and_survey_rules(world: World, setup: Setup) -> None:
+    actor = world.users["organiser"]
+    version = stored_version(world.organiser, INHERITED_SOURCES)
+    unit = UnitFactory(
+        code="so-y-te-test", name="Sở Y tế", kind=UnitKind.SO_NGANH, organiser=world.organiser
     )
-    CriterionNode.objects.create(
-        framework=world.dept_set,
-        parent=parent,
-        code="8.1",
-        position=1,
-        depth=1,
-        name="SIPAS",
-        max_points=10,
-        source="organiser",
+    services.assessed_unit_add(
+        campaign=setup.campaign, unit=unit, group=setup.dept_group, framework=version, actor=actor
     )
-    declaration = services.na_declare(
-        campaign=setup.campaign,
-        framework=world.dept_set,
-        node_code="8.1",
-        reason="Chưa đo SIPAS",
-        actor=world.users["organiser"],
+    leaf = services.na_declare(
+        campaign=setup.campaign, framework=version, node_code="8.1", reason="x", actor=actor
     )
-    assert declaration.node_name == "SIPAS"
-    with pytest.raises(ServiceError):  # "1.1" is in the YAML but not among the rows
+    assert (leaf.node_name, leaf.source) == ("Chỉ số hài lòng (SIPAS)", "organiser")
+    services.na_withdraw(declaration=leaf, actor=actor)
+    parent = services.na_declare(
+        campaign=setup.campaign, framework=version, node_code="8", reason="x", actor=actor
+    )
+    assert parent.source == "organiser,survey"
+    with pytest.raises(ServiceError, match="lấy điểm từ: đơn vị tự đánh giá"):
         services.na_declare(
-            campaign=setup.campaign,
-            framework=world.dept_set,
-            node_code="1.1",
-            reason="x",
-            actor=world.users["organiser"],
+            campaign=setup.campaign, framework=version, node_code="1", reason="x", actor=actor
         )
 
 

@@ -3,7 +3,6 @@ opened campaign whose self-assessment phase is open, two communes, people in eve
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from parindex.assessments.services import assessment_get_or_create
 from parindex.campaigns import services as campaign_services
 from parindex.campaigns.models import AssessedUnit, Campaign, Phase
 from parindex.frameworks.models import FrameworkVersion
+from parindex.frameworks.tests.factories import stored_version
 from parindex.units.kinds import UnitKind
 from parindex.units.models import Unit
 from parindex.units.tests.factories import OrganiserFactory, UnitFactory
@@ -81,17 +81,7 @@ nodes:
 
 
 def evidence_version(organiser: Unit, code: str = "bo-tai-lieu") -> FrameworkVersion:
-    text = FRAMEWORK_YAML.format(code=code)
-    return FrameworkVersion.objects.create(
-        organiser=organiser,
-        code=code,
-        name="Bộ tiêu chí thử tài liệu kiểm chứng",
-        year=2025,
-        applies_to=["xa", "phuong"],
-        max_points=7,
-        canonical_yaml=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    return stored_version(organiser, FRAMEWORK_YAML.format(code=code))
 
 
 @dataclass
