@@ -15,12 +15,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from parindex.campaigns.models import NotApplicableDeclaration
+from parindex.frameworks.labels import SOURCE_NOTES
 from parindex.frameworks.selectors import get_engine_framework
 from parindex.scoring import Framework
 from parindex.scoring import Unit as EngineUnit
 from parindex.scoring.model import Node, Source
 
-from .evaluation import SOURCE_LABELS, Evaluation, evaluate
+from .evaluation import Evaluation, evaluate
 from .models import Assessment, Entry, Stage
 
 RELATED = (
@@ -89,7 +90,7 @@ class AssessmentContext:
         if declared is not None:
             return f"Không áp dụng trong đợt này: {declared}"
         if node.source is not Source.SELF:
-            return SOURCE_LABELS.get(node.source.value, "Đơn vị không tự chấm tiêu chí này") + "."
+            return SOURCE_NOTES.get(node.source.value, "Đơn vị không tự chấm tiêu chí này") + "."
         return None
 
     def fillable_leaves(self) -> list[Node]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from parindex.frameworks.labels import SOURCE_NOTES
 from parindex.scoring import (
     Framework,
     InputSpec,
@@ -39,7 +38,6 @@ TYPE_LABELS: dict[str, str] = {
     "checklist": "Danh mục (đánh dấu các mục đạt)",
     "answers": "Phiếu khảo sát",
 }
-SOURCE_LABELS = SOURCE_NOTES  # why a unit does not score a leaf itself
 
 
 @dataclass

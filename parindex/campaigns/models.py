@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from parindex.frameworks.labels import SOURCE_LABELS
+
 
 class CampaignStatus(models.TextChoices):
     PREPARING = "preparing", "Đang chuẩn bị"
@@ -261,8 +263,7 @@ class NotApplicableDeclaration(models.Model):
 
     @property
     def source_label(self) -> str:
-        labels = {"survey": "Điều tra xã hội học", "organiser": "Cơ quan tổ chức cung cấp"}
-        return ", ".join(labels.get(s, s) for s in self.source.split(",") if s)
+        return ", ".join(SOURCE_LABELS.get(s, s) for s in self.source.split(",") if s)
 
 
 class TaskStatus(models.TextChoices):

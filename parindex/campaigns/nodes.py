@@ -16,7 +16,6 @@ from parindex.frameworks.selectors import get_engine_framework
 from parindex.scoring import Node, ProblemsError
 
 DECLARABLE_SOURCES = frozenset({"survey", "organiser"})
-SOURCE_LABELS = SOURCE_PHRASES  # the sources as words inside a sentence
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from ..models import (
     PhaseException,
     PhaseState,
 )
-from ..nodes import SOURCE_LABELS, framework_node
+from ..nodes import framework_node
 from ..permissions import ensure_can_manage_campaign
 from ..workflow import PhaseAction
 from ._base import (
@@ -286,11 +286,10 @@ def na_declare(
         if node is None:
             raise ServiceError(f"Bộ tiêu chí “{framework}” không có tiêu chí mã {code}.")
         if not node.declarable:
-            sources = ", ".join(SOURCE_LABELS.get(s, s) for s in sorted(node.leaf_sources))
             raise ServiceError(
-                f"Tiêu chí {code} ({node.name}) lấy điểm từ: {sources}. Chỉ tiêu chí lấy điểm "
-                "từ điều tra xã hội học hoặc do cơ quan tổ chức cung cấp mới được khai báo "
-                "không áp dụng cho cả đợt."
+                f"Tiêu chí {code} ({node.name}) lấy điểm từ: {node.source_label}. Chỉ tiêu chí "
+                "lấy điểm từ điều tra xã hội học hoặc do cơ quan tổ chức cung cấp mới được khai "
+                "báo không áp dụng cho cả đợt."
             )
         if NotApplicableDeclaration.objects.filter(
             campaign=current, framework=framework, node_code=code, is_active=True
