@@ -55,6 +55,29 @@ def test_exchange_imports_no_django() -> None:
     assert offenders == []
 
 
+def test_no_domain_app_imports_the_demo() -> None:
+    """The demo builds on the domain apps' services; no domain module imports ``parindex.demo``
+    (the demo's commands live in the demo app)."""
+    offenders = []
+    for path in (REPO / "parindex").rglob("*.py"):
+        relative = path.relative_to(REPO)
+        if "tests" in relative.parts or relative.parts[:2] == ("parindex", "demo"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [_absolute(path, node)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            offenders += [
+                f"{relative}:{node.lineno} imports {name}"
+                for name in names
+                if name == "parindex.demo" or name.startswith("parindex.demo.")
+            ]
+    assert offenders == []
+
+
 # openpyxl modules an app may use for layout; opening and saving go through parindex.exchange.
 _OPENPYXL_LAYOUT = (
     "openpyxl.styles",

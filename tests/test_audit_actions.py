@@ -131,10 +131,8 @@ def test_a_string_action_is_refused(db: Any) -> None:
         audit_record(actor=None, action="unit.update", obj=unit)  # type: ignore[arg-type]
 
 
-def test_every_entry_the_demo_writes_has_a_declared_name(db: Any) -> None:
+def test_every_entry_the_demo_writes_has_a_declared_name(demo: None) -> None:
     from parindex.core.models import AuditEntry
-    from parindex.demo.load import load_demo
 
-    load_demo()
     names = set(AuditEntry.objects.values_list("action", flat=True))
     assert names and names <= set(REGISTRY)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from parindex.accounts.models import User
-from parindex.demo.load import load_demo
 
 PUBLIC_PREFIXES = ("/tai-khoan/dang-nhap/", "/tai-khoan/quen-mat-khau/", "/healthz")
 SAMPLE_KWARGS: dict[str, Any] = {"code": "son-linh", "slug": "cchc-2025"}
@@ -117,11 +115,6 @@ def _urls() -> list[str]:
     return sorted(u for u in urls if not u.startswith("/api/schema"))
 
 
-@pytest.fixture
-def demo(db: Any) -> None:
-    load_demo()
-
-
 def test_url_walk_finds_the_main_pages(demo: None) -> None:
     urls = _urls()
     for key in ALLOWED:
@@ -138,16 +131,16 @@ def _fingerprint() -> dict[str, tuple[int, int]]:
     for model in apps.get_models():
         if not model.__module__.startswith("parindex."):
             continue
-        versioned = any(f.name == "version" for f in model._meta.concrete_fields)
-        total = model.objects.aggregate(v=Sum("version"))["v"] or 0 if versioned else 0
+        has_revision = any(f.name == "revision" for f in model._meta.concrete_fields)
+        total = model.objects.aggregate(v=Sum("revision"))["v"] or 0 if has_revision else 0
         out[model._meta.label] = (model.objects.count(), total)
     return out
 
 
 def test_every_page_answers_without_error_for_every_role(demo: None) -> None:
-    """One demo load, every role in turn (the demo takes seconds to load). Looking changes
-    nothing: no GET creates, deletes or updates a row of the project's tables — including the
-    page of every assessed unit, started or not."""
+    """Every role in turn on the demo. Looking changes nothing: no GET creates, deletes or
+    updates a row of the project's tables — including the page of every assessed unit, started
+    or not."""
     from parindex.campaigns.models import AssessedUnit
 
     urls = _urls() + [

@@ -103,11 +103,6 @@ def test_base_page_loads_the_shared_script_and_turns_off_htmx_inline_style_and_e
 # --- Headers on responses ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(db: Any) -> None:
-    load_demo()
-
-
 def _client(username: str | None = None) -> Client:
     client = Client()
     if username:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "parindex.assessments",
     "parindex.evidence",
     "parindex.web",
+    "parindex.demo",
 ]
 
 MIDDLEWARE = [

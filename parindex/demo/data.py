@@ -1,6 +1,9 @@
-"""Demo data: an illustrative province (not any real province's records)."""
+"""Demo data: an illustrative province (not any real province's records), its accounts, and
+the system actor that loads what no demo account does."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 PROVINCE = {"code": "tinh-son-ha", "name": "Ủy ban nhân dân tỉnh Sơn Hà", "kind": "tinh"}
 ORGANISER = {
@@ -70,7 +73,19 @@ MERGED_INTO_SON_LINH: list[tuple[str, str]] = [
     ("son-hong-cu", "UBND xã Sơn Hồng (trước sắp xếp)"),
 ]
 
+# The demo commune: its people have accounts, its work is assigned, its library has documents.
+DEMO_UNIT = "son-linh"
+
 DEMO_PASSWORD = "demo-parindex-2025"
+# The organiser's officer runs the campaign; the commune's focal officer keeps its plan.
+ORGANISER_USERNAME = "sonv.thuongtruc"
+UNIT_FOCAL_USERNAME = "sonlinh.daumoi"
+
+# Loading data is not a person's action: where no demo account may act, a system actor (admin
+# rights, no account; audit entries then have no actor).
+SYSTEM_ACTOR = SimpleNamespace(
+    pk=None, is_authenticated=True, is_active=True, is_superuser=True, username="he-thong"
+)
 
 # (username, full name, position, role, unit code or None, title, signs on behalf)
 ACCOUNTS: list[tuple[str, str, str, str, str | None, str, bool]] = [

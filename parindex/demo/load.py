@@ -1,4 +1,5 @@
-"""Loading the demo: idempotent (get or create by code and username)."""
+"""Loading the demo: units and accounts (get or create by code and username), then the 2025
+cycle through the other demo modules. Idempotent."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from parindex.accounts.models import Membership, User
 from parindex.units.models import Unit
 
 from . import data
+from .assessments import load_demo_assessments
+from .campaigns import load_demo_campaign
+from .evidence import load_demo_evidence
+from .frameworks import load_demo_frameworks
 
 # Later parts of the cycle append their own steps: callables run after the base data.
 DEMO_STEPS: list[Callable[[], None]] = []
@@ -44,7 +49,7 @@ def load_units() -> Unit:
         organiser.save(update_fields=["organiser"])
     for code, name, kind in data.COMMUNES:
         _unit(code, name, kind, parent=province, organiser=organiser, valid_from=date(2025, 7, 1))
-    son_linh = Unit.objects.get(code="son-linh")
+    son_linh = Unit.objects.get(code=data.DEMO_UNIT)
     for code, name in data.MERGED_INTO_SON_LINH:
         old = _unit(code, name, "xa", organiser=organiser, valid_to=date(2025, 6, 30))
         old.successors.add(son_linh)
@@ -85,16 +90,11 @@ def load_accounts() -> list[tuple[str, str, str]]:
 def load_cycle(organiser: Unit) -> None:
     """The 2025 campaign: both illustrative criteria sets, groups, phases, plan; units'
     self-assessments in varied states; evidence documents of Sơn Lĩnh."""
-    from parindex.assessments.demo import load_demo_assessments
-    from parindex.campaigns.demo import load_demo_campaign
-    from parindex.evidence.demo import load_demo_evidence
-    from parindex.frameworks.demo import load_demo_frameworks
-
     departments_set, communes_set = load_demo_frameworks(organiser)
     campaign = load_demo_campaign(departments_set, communes_set)
     assessments = load_demo_assessments(campaign)
     for assessment in assessments:
-        if assessment.assessed_unit.unit.code == "son-linh":
+        if assessment.assessed_unit.unit.code == data.DEMO_UNIT:
             load_demo_evidence(assessment)
 
 

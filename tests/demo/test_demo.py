@@ -17,15 +17,13 @@ from django.test import Client
 from parindex.accounts.models import Membership, User
 from parindex.accounts.roles import Role
 from parindex.demo import data
-from parindex.demo.load import load_demo
+from parindex.demo.load import load_accounts, load_demo
 from parindex.units.models import Unit
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.django_db
-def test_loading_twice_duplicates_nothing() -> None:
-    load_demo()
+def test_loading_twice_duplicates_nothing(demo: None) -> None:
     counts = (Unit.objects.count(), User.objects.count(), Membership.objects.count())
     load_demo()
     assert (Unit.objects.count(), User.objects.count(), Membership.objects.count()) == counts
@@ -36,9 +34,8 @@ def test_loading_twice_duplicates_nothing() -> None:
     assert Unit.objects.filter(kind="so_nganh").count() >= 15
 
 
-@pytest.mark.django_db
-def test_demo_has_one_account_per_role_and_each_logs_in() -> None:
-    printed = load_demo()
+def test_demo_has_one_account_per_role_and_each_logs_in(demo: None) -> None:
+    printed = load_accounts()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     assert len(printed) == len(data.ACCOUNTS)
@@ -55,13 +52,19 @@ def test_demo_has_one_account_per_role_and_each_logs_in() -> None:
         assert "Xin chào" in home.content.decode()
 
 
-@pytest.mark.django_db
-def test_merged_communes_point_to_their_successor() -> None:
-    load_demo()
+def test_merged_communes_point_to_their_successor(demo: None) -> None:
     son_linh = Unit.objects.get(code="son-linh")
     assert {u.code for u in son_linh.predecessors.all()} == {
         c for c, _ in data.MERGED_INTO_SON_LINH
     }
+
+
+@pytest.mark.django_db
+def test_tests_without_the_demo_see_none_of_it() -> None:
+    """The tests that read the demo run first in a session, on one load; it is rolled back
+    before this one."""
+    assert not Unit.objects.filter(code__in=[c for c, _n, _k in data.COMMUNES]).exists()
+    assert not User.objects.filter(username__in=[a[0] for a in data.ACCOUNTS]).exists()
 
 
 def _free_port() -> int:

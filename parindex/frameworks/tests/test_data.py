@@ -1,5 +1,4 @@
-"""The shipped sets: the department-level set's shape, the copies of the examples, and the
-demo loader."""
+"""The shipped sets: the department-level set's shape and the copies of the examples."""
 
 from __future__ import annotations
 
@@ -13,9 +12,7 @@ from parindex.frameworks.demo import (
     COMMUNES_SET,
     DATA_DIR,
     DEPARTMENTS_SET,
-    load_demo_frameworks,
 )
-from parindex.frameworks.models import FrameworkVersion
 from parindex.scoring import Framework
 from parindex.scoring.loading import load_framework
 from parindex.scoring.model import (
@@ -28,7 +25,6 @@ from parindex.scoring.model import (
     YesNoRule,
 )
 
-from .conftest import Province
 from .helpers import load_doc
 
 
@@ -108,23 +104,3 @@ def test_commune_copy_reads(db: None) -> None:
     framework, _qs, problems = load_framework(COMMUNES_SET, COMMUNES_QUESTIONNAIRES)
     assert framework is not None and problems == []
     assert load_doc(COMMUNES_SET)["code"] == "vd-xa-2025"
-
-
-def test_demo_loader_is_idempotent(province: Province) -> None:
-    departments, communes = load_demo_frameworks(province.org)
-    assert (departments.code, communes.code) == ("vd-so-2025", "vd-xa-2025")
-    assert departments.applies_to == ["so_nganh", "co_quan_tw"]
-    assert communes.questionnaires.get().code == "lanh-dao"
-    assert communes.warnings == []
-    again = load_demo_frameworks(province.org)
-    assert again == (departments, communes)
-    assert FrameworkVersion.objects.count() == 2
-
-
-def test_demo_loader_keeps_frozen_versions(province: Province) -> None:
-    from parindex.frameworks.services import framework_freeze
-
-    departments, _communes = load_demo_frameworks(province.org)
-    framework_freeze(version=departments, actor=None)
-    again, _ = load_demo_frameworks(province.org)
-    assert again.pk == departments.pk and again.is_frozen

@@ -9,7 +9,6 @@ its deadline a few days ahead, a survey under way and a couple of overdue plan t
 from __future__ import annotations
 
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parindex.accounts.models import User
-from parindex.frameworks.models import FrameworkVersion
-from parindex.units.models import Unit
-
-from . import services
-from .models import (
+from parindex.campaigns import services
+from parindex.campaigns.models import (
     AssessedUnit,
     Campaign,
     Phase,
@@ -31,19 +27,14 @@ from .models import (
     RankingGroup,
     TaskStatus,
 )
-from .permissions import can_create_campaign, can_edit_unit_plan
+from parindex.campaigns.permissions import can_create_campaign, can_edit_unit_plan
+from parindex.frameworks.models import FrameworkVersion
+from parindex.units.models import Unit
 
-ORGANISER_CODE = "so-noi-vu"
-ORGANISER_USERNAME = "sonv.thuongtruc"
-UNIT_FOCAL_USERNAME = "sonlinh.daumoi"
+from .data import DEMO_UNIT, ORGANISER, ORGANISER_USERNAME, SYSTEM_ACTOR, UNIT_FOCAL_USERNAME
+
 SLUG = "cchc-2025"
 YEAR = 2025
-
-# Loading data is not a person's action: without the demo organiser's account, a system actor
-# (admin rights, no account; audit entries then have no actor).
-SYSTEM_ACTOR = SimpleNamespace(
-    pk=None, is_authenticated=True, is_active=True, is_superuser=True, username="he-thong"
-)
 
 
 def _month(day: date) -> str:
@@ -215,7 +206,7 @@ def _unit_plan(today: date, sa_end: date) -> list[dict[str, Any]]:
 def _actor() -> Any:
     user = User.objects.filter(username=ORGANISER_USERNAME, is_active=True).first()
     if user is not None:
-        organiser = Unit.objects.get(code=ORGANISER_CODE)
+        organiser = Unit.objects.get(code=ORGANISER["code"])
         if can_create_campaign(user, organiser):
             return user
     return SYSTEM_ACTOR
@@ -265,7 +256,7 @@ def load_demo_campaign(
     departments_set: FrameworkVersion, communes_set: FrameworkVersion
 ) -> Campaign:
     """Create (once) the demo 2025 campaign with two ranking groups, its plan and phases."""
-    organiser = Unit.objects.get(code=ORGANISER_CODE)
+    organiser = Unit.objects.get(code=ORGANISER["code"])
     actor = _actor()
     today = timezone.localdate()
     campaign = Campaign.objects.filter(slug=SLUG).first()
@@ -319,7 +310,7 @@ def load_demo_campaign(
             services.phase_set_dates(
                 phase=phase,
                 actor=actor,
-                expected_version=phase.version,
+                expected_revision=phase.revision,
                 starts_on=starts_on,
                 deadline=deadline,
             )
@@ -349,7 +340,7 @@ def load_demo_campaign(
             actor=actor,
         )
 
-    commune = AssessedUnit.objects.filter(campaign=campaign, unit__code="son-linh").first()
+    commune = AssessedUnit.objects.filter(campaign=campaign, unit__code=DEMO_UNIT).first()
     if commune is not None and campaign.is_open and sa.deadline is not None:
         unit_actor = _unit_actor(campaign, commune.unit)
         _add_tasks(campaign, commune.unit, _unit_plan(today, sa.deadline), unit_actor)

@@ -1,3 +1,5 @@
+"""`manage.py demo_accounts`: create (once) and print the demo accounts, one per role."""
+
 from __future__ import annotations
 
 from typing import Any

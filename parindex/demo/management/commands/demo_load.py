@@ -1,3 +1,5 @@
+"""`manage.py demo_load`: load the demo province (idempotent)."""
+
 from __future__ import annotations
 
 from typing import Any

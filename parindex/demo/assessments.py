@@ -14,20 +14,15 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 
 from parindex.accounts.models import User
-from parindex.campaigns.models import AssessedUnit, Campaign
-from parindex.core.errors import ServiceError
-from parindex.scoring import InputSpec, input_specs
-
-from .context import context_for
-from .evaluation import evaluate
-from .models import Assessment, Entry
-from .services import (
+from parindex.assessments.context import context_for
+from parindex.assessments.evaluation import evaluate
+from parindex.assessments.models import Assessment, Entry
+from parindex.assessments.services import (
     assessment_get_or_create,
     assessment_mark_ready,
     assessment_return,
@@ -37,10 +32,12 @@ from .services import (
     entry_save,
     recompute_totals,
 )
+from parindex.campaigns.models import AssessedUnit, Campaign
+from parindex.core.errors import ServiceError
+from parindex.scoring import InputSpec, input_specs
 
-DEMO_UNIT = "son-linh"
-DEMO_FOCAL = "sonlinh.daumoi"
-ORGANISER_USERNAME = "sonv.thuongtruc"
+from .data import DEMO_UNIT, ORGANISER_USERNAME, SYSTEM_ACTOR, UNIT_FOCAL_USERNAME
+
 # What happens to the first units in turn; the others are drafts or not started (the demo
 # commune is always a partial draft).
 PLAN = ("submitted", "draft", "ready", "submitted", "returned", "draft", "submitted", "empty")
@@ -50,11 +47,6 @@ def _plan(index: int) -> str:
     if index < len(PLAN):
         return PLAN[index]
     return "empty" if index % 3 == 2 else "draft"
-
-
-SYSTEM_ACTOR = SimpleNamespace(
-    pk=None, is_authenticated=True, is_active=True, is_superuser=True, username="he-thong"
-)
 
 
 def _rand(*parts: str) -> int:
@@ -113,7 +105,7 @@ def _fill(assessment: Assessment, actor: Any, share: int, *, justify: bool) -> N
             raw_inputs=raw,
             justification=note,
             not_applicable_reason=reason,
-            expected_version=0,
+            expected_revision=0,
             context=ctx,
             recompute=False,
         )
@@ -142,7 +134,7 @@ def load_demo_assessments(campaign: Campaign) -> list[Assessment]:
                 continue
             assessment = assessment_get_or_create(actor=SYSTEM_ACTOR, assessed_unit=au)
             if au.unit.code == DEMO_UNIT:
-                focal = _user(DEMO_FOCAL) or SYSTEM_ACTOR
+                focal = _user(UNIT_FOCAL_USERNAME) or SYSTEM_ACTOR
                 for code, person in assignment_suggest(assessment).items():
                     assignment_set(
                         actor=SYSTEM_ACTOR,

@@ -1,31 +1,19 @@
-"""The demo province: units in varied states, loaded once (a second run adds nothing)."""
+"""The demo's self-assessments: units in varied states; loading them again adds nothing."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from parindex.campaigns.demo import load_demo_campaign
+from parindex.assessments.models import Assessment, Assignment, Entry, Submission
+from parindex.campaigns.models import Campaign
 from parindex.core.models import AuditEntry
-from parindex.demo.load import load_accounts, load_units
-
-from ..demo import DEMO_UNIT, load_demo_assessments
-from ..models import Assessment, Assignment, Entry, Submission
-from .factories import example_version, small_version
+from parindex.demo.assessments import load_demo_assessments
+from parindex.demo.campaigns import SLUG
+from parindex.demo.data import DEMO_UNIT
 
 
-def test_demo_assessments_are_varied_and_idempotent(db: Any) -> None:
-    organiser = load_units()
-    load_accounts()
-    departments = small_version(organiser, code="vd-so-nganh-2025")
-    departments.applies_to = ["so_nganh", "co_quan_tw"]
-    departments.canonical_yaml = departments.canonical_yaml.replace(
-        "applies_to: [xa, phuong]", "applies_to: [so_nganh, co_quan_tw]"
-    )
-    departments.save()
-    communes = example_version(organiser)
-    campaign = load_demo_campaign(departments, communes)
-    load_demo_assessments(campaign)
+def test_demo_assessments_are_varied_and_idempotent(demo: None) -> None:
+    campaign = Campaign.objects.get(slug=SLUG)
     states = Counter(Assessment.objects.values_list("status", flat=True))
     assert (states["submitted"], states["ready"], states["returned"]) == (3, 1, 1)
     assert states["draft"] >= 3

@@ -1,8 +1,7 @@
-"""The demo campaign loads once: loading it twice adds nothing."""
+"""The demo campaign: its groups, plan, phases and exception; loading it twice adds nothing."""
 
 from __future__ import annotations
 
-from parindex.campaigns.demo import SLUG, load_demo_campaign
 from parindex.campaigns.models import (
     AssessedUnit,
     Campaign,
@@ -12,45 +11,32 @@ from parindex.campaigns.models import (
     RankingGroup,
 )
 from parindex.campaigns.selectors import phase_rules_for, plan_summary
-from parindex.campaigns.tests.factories import FrameworkVersionFactory
 from parindex.core.models import AuditEntry
-from parindex.demo.load import load_accounts, load_units
-from parindex.frameworks.models import FrameworkStatus
+from parindex.demo.campaigns import SLUG, load_demo_campaign
+from parindex.frameworks.models import FrameworkStatus, FrameworkVersion
 
 
-def test_demo_campaign_is_idempotent(db: object) -> None:
-    organiser = load_units()
-    load_accounts()
-    departments = FrameworkVersionFactory(
-        organiser=organiser,
-        code="vd-so-nganh-2025",
-        name="Bộ tiêu chí sở, ban, ngành (minh họa)",
-        applies_to=["so_nganh", "co_quan_tw"],
-    )
-    communes = FrameworkVersionFactory(
-        organiser=organiser,
-        code="vd-xa-2025",
-        name="Bộ tiêu chí cấp xã (minh họa)",
-        applies_to=["xa", "phuong", "dac_khu"],
-    )
-    campaign = load_demo_campaign(departments, communes)
+def _snapshot() -> dict[str, int]:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "groups": RankingGroup.objects.count(),
+        "units": AssessedUnit.objects.count(),
+        "tasks": PlanTask.objects.count(),
+        "exceptions": PhaseException.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
 
-    def snapshot() -> dict[str, int]:
-        return {
-            "campaigns": Campaign.objects.count(),
-            "groups": RankingGroup.objects.count(),
-            "units": AssessedUnit.objects.count(),
-            "tasks": PlanTask.objects.count(),
-            "exceptions": PhaseException.objects.count(),
-            "audit": AuditEntry.objects.count(),
-        }
 
-    first = snapshot()
+def test_demo_campaign_is_idempotent(demo: None) -> None:
+    campaign = Campaign.objects.get(slug=SLUG)
+    departments = FrameworkVersion.objects.get(code="vd-so-2025")
+    communes = FrameworkVersion.objects.get(code="vd-xa-2025")
+    first = _snapshot()
     again = load_demo_campaign(departments, communes)
     assert again.pk == campaign.pk
-    assert snapshot() == first
+    assert _snapshot() == first
 
-    assert campaign.slug == SLUG and campaign.is_open
+    assert campaign.is_open
     assert set(RankingGroup.objects.values_list("code", flat=True)) == {"so-nganh", "xa-phuong"}
     assert AssessedUnit.objects.filter(group__code="so-nganh").count() == 17
     # Every current commune is assessed; the communes merged on 01/07/2025 are not.
@@ -58,7 +44,6 @@ def test_demo_campaign_is_idempotent(db: object) -> None:
     assert not AssessedUnit.objects.filter(unit__code="son-linh-cu").exists()
     assert 8 <= PlanTask.objects.filter(owner_unit__isnull=True).count() <= 12
     assert PlanTask.objects.filter(owner_unit__code="son-linh").count() == 3
-    departments.refresh_from_db()
     assert departments.status == FrameworkStatus.FROZEN
     summary = plan_summary(campaign)
     assert summary.overdue and summary.done
