@@ -31,4 +31,6 @@ def test_first_and_last_pages_offer_one_direction() -> None:
 def test_a_single_page_shows_no_pager() -> None:
     request = RequestFactory().get("/")
     page = Paginator([1, 2], 20).get_page(1)
-    assert render_to_string("web/partials/pager.html", {"page": page}, request=request).strip() == ""
+    assert (
+        render_to_string("web/partials/pager.html", {"page": page}, request=request).strip() == ""
+    )
