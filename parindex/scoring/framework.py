@@ -25,10 +25,10 @@ from .questionnaires import parse_questionnaire
 from .reader import Reader, describe, show_number
 from .rules import parse_rule
 
-__all__ = ["FRAMEWORK_FORMAT", "parse_framework"]
+__all__ = ["FRAMEWORK_FORMAT", "TOP_KEYS", "parse_framework"]
 
 FRAMEWORK_FORMAT = "parindex-framework/1"
-_TOP_KEYS = (
+TOP_KEYS = (  # a set's top-level keys, in the order the .xlsx form and files show them
     "format",
     "code",
     "name",
@@ -297,7 +297,7 @@ def parse_framework(
         r.error(f"định dạng {describe(fmt)} không đúng: cần {FRAMEWORK_FORMAT}{hint}")
         if hint:  # another kind of file: its other keys mean nothing here
             return None, r.problems
-    r.unknown_keys(m, _TOP_KEYS, "bộ tiêu chí")
+    r.unknown_keys(m, TOP_KEYS, "bộ tiêu chí")
     code = r.code(m["code"], "mã bộ tiêu chí") if m.get("code") is not None else None
     if m.get("code") is None:
         r.error("thiếu khóa bắt buộc 'code'")

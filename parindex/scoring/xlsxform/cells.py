@@ -66,7 +66,6 @@ __all__ = [
     "SHEET_INFO",
     "SHEET_NODES",
     "SOURCES",
-    "TOP_ORDER",
     "VALUE_HEADER",
     "CellReader",
     "Column",
@@ -166,20 +165,6 @@ QUESTION_COLUMNS: tuple[Column, ...] = (
     Column("Mã", "code", Kind.CODE, 10),
     Column("Nội dung", "text", Kind.TEXT, 60),
     Column(OTHER, None, Kind.OTHER, 30),
-)
-
-TOP_ORDER = (
-    "format",
-    "code",
-    "name",
-    "year",
-    "applies_to",
-    "issued_by",
-    "scale",
-    "decimals",
-    "bands",
-    "questionnaires",
-    "nodes",
 )
 
 

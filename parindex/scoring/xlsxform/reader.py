@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from parindex.exchange.cells import is_blank, read_code
 from parindex.exchange.workbooks import Book, Limits, WorkbookError, open_workbook
 
+from ..framework import TOP_KEYS
 from ..problems import Problem, ProblemsError
 from .cells import (
     ABSENT,
@@ -36,7 +37,6 @@ from .cells import (
     SHEET_BANDS,
     SHEET_INFO,
     SHEET_NODES,
-    TOP_ORDER,
     VALUE_HEADER,
     CellReader,
     Column,
@@ -433,7 +433,7 @@ def read_workbook_with_warnings(
         _add_once(doc, "nodes", nodes, reader, nodes_ws.title)
     if any(p.is_error for p in reader.problems):
         raise ProblemsError(reader.problems)
-    ordered = {k: doc[k] for k in TOP_ORDER if k in doc}
+    ordered = {k: doc[k] for k in TOP_KEYS if k in doc}
     ordered.update((k, v) for k, v in doc.items() if k not in ordered)
     return ordered, reader.problems
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from parindex.exchange.workbooks import new_workbook, workbook_bytes
 
+from ..framework import TOP_KEYS
 from ..problems import Problem, ProblemsError
 from .cells import (
     ABSENT,
@@ -32,7 +33,6 @@ from .cells import (
     SHEET_BANDS,
     SHEET_INFO,
     SHEET_NODES,
-    TOP_ORDER,
     VALUE_HEADER,
     Column,
     FormCellError,
@@ -320,7 +320,7 @@ def write_workbook(doc: Any, path: str | Path) -> None:
             ]
         )
     other: dict[Any, Any] = {
-        k: v for k, v in doc.items() if not (isinstance(k, str) and k in TOP_ORDER)
+        k: v for k, v in doc.items() if not (isinstance(k, str) and k in TOP_KEYS)
     }
     wb = new_workbook()
     info = wb.active
