@@ -87,7 +87,7 @@ def main() -> None:
             assessment=assessment,
             node_code="1.2",
             raw_inputs={"late_reports": str(next(counter) % 4)},
-            expected_version=entry.version if entry else 0,
+            expected_revision=entry.revision if entry else 0,
         )
 
     timed("tự động lưu một tiêu chí (entry_save)", save, 50)

@@ -241,7 +241,7 @@ def test_head_for_one_campaign_works_in_that_campaign_only(two: Two) -> None:
         assessment=a2025,
         node_code="1.3",
         raw_inputs={"score": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     assert result.entry.node_code == "1.3"
     with pytest.raises(PermissionDenied):
@@ -250,7 +250,7 @@ def test_head_for_one_campaign_works_in_that_campaign_only(two: Two) -> None:
             assessment=a2026,
             node_code="1.3",
             raw_inputs={"score": "1"},
-            expected_version=0,
+            expected_revision=0,
         )
     assert not a2026.entries.exists()
     # Work in 2025 can be given to them, not in 2026.

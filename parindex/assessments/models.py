@@ -34,7 +34,7 @@ class Assessment(models.Model):
         choices=[(s.value, label) for s, label in STATUS_LABELS.items()],
         default=Status.DRAFT,
     )
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     ready_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
     first_submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
@@ -108,7 +108,7 @@ class Entry(models.Model):
     explanation = models.TextField("cách tính", blank=True)
     not_applicable_reason = models.TextField("lý do không áp dụng", blank=True)
     justification = models.TextField("giải trình", blank=True)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -61,7 +61,7 @@ class CampaignForm(forms.Form):
         "Kỳ đánh giá đến ngày",
         help_text="Đơn vị phải còn hiệu lực vào ngày này (mặc định 31/12 của năm đánh giá).",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: Any, organisers: Any = None, campaign: Campaign | None = None, **kw: Any
@@ -80,7 +80,7 @@ class GroupForm(forms.Form):
     code = forms.SlugField(label="Mã nhóm", max_length=64, help_text="Ví dụ: xa-phuong")
     name = forms.CharField(label="Tên nhóm xếp hạng", max_length=255)
     position = forms.IntegerField(label="Thứ tự", min_value=0, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def framework_choices(campaign: Campaign) -> Any:
@@ -135,7 +135,7 @@ class MoveUnitForm(forms.Form):
     framework = FrameworkChoiceField(
         label="Bộ tiêu chí áp dụng", queryset=FrameworkVersion.objects.none()
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, assessed: AssessedUnit, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -149,7 +149,7 @@ class MoveUnitForm(forms.Form):
 class PhaseDatesForm(forms.Form):
     starts_on = date_field("Bắt đầu (dự kiến)")
     deadline = date_field("Hạn chót", help_text="Hết ngày này (23:59, giờ Việt Nam).")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReopenForm(forms.Form):
@@ -216,7 +216,7 @@ class TaskForm(forms.Form):
     notes = forms.CharField(
         label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, units: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -228,4 +228,4 @@ class TaskForm(forms.Form):
 
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)

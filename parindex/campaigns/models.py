@@ -46,7 +46,7 @@ class Campaign(models.Model):
     )
     opened_at = models.DateTimeField("mở lúc", null=True, blank=True)
     closed_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -96,7 +96,7 @@ class RankingGroup(models.Model):
     code = models.SlugField("mã nhóm", max_length=64)
     name = models.CharField("tên nhóm", max_length=255)
     position = models.PositiveIntegerField("thứ tự", default=0)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "nhóm xếp hạng"
@@ -126,7 +126,7 @@ class AssessedUnit(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "đơn vị được đánh giá"
@@ -171,7 +171,7 @@ class Phase(models.Model):
     )
     opened_at = models.DateTimeField("mở lúc", null=True, blank=True)
     closed_at = models.DateTimeField("đóng lúc", null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "giai đoạn"
@@ -308,7 +308,7 @@ class PlanTask(models.Model):
     )
     done_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     notes = models.TextField("ghi chú", blank=True)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,13 +2,13 @@
 
 A service (``<entity>_<verb>`` in an app's ``services``) is one transaction:
 
-1. ``row = lock(Model, pk, actor=actor, check=ensure_can_…, expected_version=…)`` — load the row
+1. ``row = lock(Model, pk, actor=actor, check=ensure_can_…, expected_revision=…)`` — load the row
    FOR UPDATE, check the actor's permission on the row as stored (the app's permissions module,
-   which asks the one grant scope), and compare the version the user's page was built from;
+   which asks the one grant scope), and compare the revision the user's page was built from;
 2. check the transition (``parindex.core.transitions``) and the input;
-3. ``save_versioned(row, {...})`` — ``UPDATE … WHERE pk = ? AND version = ?`` (SQLite ignores
-   FOR UPDATE, so the version guard is the lock there); zero rows is a :class:`ConflictError`
-   carrying both versions;
+3. ``save_versioned(row, {...})`` — ``UPDATE … WHERE pk = ? AND revision = ?`` (SQLite ignores
+   FOR UPDATE, so the revision guard is the lock there); zero rows is a :class:`ConflictError`
+   carrying both revisions;
 4. ``audit_record(action=SOME_ACTION, …)`` with a declared ``AuditAction``;
 5. side effects that must not happen unless the change is committed (deleting a stored file,
    notifications, background jobs) through :func:`after_commit`.
@@ -55,7 +55,7 @@ def lock(
     *,
     actor: Any = None,
     check: Callable[[Any, M], Any] | None = None,
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
     conflict_message: str = CONFLICT_MESSAGE,
     missing_message: str = MISSING_MESSAGE,
 ) -> M:
@@ -63,8 +63,8 @@ def lock(
 
     ``check(actor, row)`` is the app's permission check on the row as stored now (it raises
     ``PermissionDenied`` / ``ServiceError`` or returns a falsy answer with a ``reason``). With
-    ``expected_version`` the row must still carry the version the user loaded, else
-    :class:`ConflictError` with both versions and the stored row.
+    ``expected_revision`` the row must still carry the revision the user loaded, else
+    :class:`ConflictError` with both revisions and the stored row.
     """
     _ensure_atomic("lock()")
     queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
@@ -73,21 +73,21 @@ def lock(
         raise ServiceError(missing_message, code="missing")
     if check is not None:
         _allowed(check(actor, row))
-    if expected_version is not None:
-        ensure_version(row, expected_version, conflict_message=conflict_message)
+    if expected_revision is not None:
+        ensure_revision(row, expected_revision, conflict_message=conflict_message)
     return row
 
 
-def ensure_version(
-    row: models.Model, expected_version: int, *, conflict_message: str = CONFLICT_MESSAGE
+def ensure_revision(
+    row: models.Model, expected_revision: int, *, conflict_message: str = CONFLICT_MESSAGE
 ) -> None:
-    """The row (as just read) must carry ``expected_version``."""
-    current = getattr(row, "version")  # noqa: B009 - every versioned model names it so
-    if current != expected_version:
+    """The row (as just read) must carry ``expected_revision``."""
+    current = getattr(row, "revision")  # noqa: B009 - every lock-counted model names it so
+    if current != expected_revision:
         raise ConflictError(
             conflict_message,
-            expected_version=expected_version,
-            current_version=current,
+            expected_revision=expected_revision,
+            current_revision=current,
             current=row,
         )
 
@@ -96,35 +96,35 @@ def save_versioned(
     row: M,
     fields: Mapping[str, Any] | None = None,
     *,
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
     conflict_message: str = CONFLICT_MESSAGE,
 ) -> M:
-    """``UPDATE … SET fields, version = version + 1 WHERE pk = ? AND version = ?``.
+    """``UPDATE … SET fields, revision = revision + 1 WHERE pk = ? AND revision = ?``.
 
-    The guard is ``expected_version`` when given, else the version of ``row`` as loaded (by
-    :func:`lock`). A zero row count is a :class:`ConflictError` naming both versions. The row in
-    memory gets the new values and version. ``updated_at`` is stamped when the model has it.
+    The guard is ``expected_revision`` when given, else the revision of ``row`` as loaded (by
+    :func:`lock`). A zero row count is a :class:`ConflictError` naming both revisions. The row in
+    memory gets the new values and revision. ``updated_at`` is stamped when the model has it.
     """
     _ensure_atomic("save_versioned()")
     model = type(row)
-    guard = getattr(row, "version") if expected_version is None else expected_version  # noqa: B009
+    guard = getattr(row, "revision") if expected_revision is None else expected_revision  # noqa: B009
     values = dict(fields or {})
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         values.setdefault("updated_at", timezone.now())
-    updated = model._default_manager.filter(pk=row.pk, version=guard).update(
-        version=F("version") + 1, **values
+    updated = model._default_manager.filter(pk=row.pk, revision=guard).update(
+        revision=F("revision") + 1, **values
     )
     if not updated:
         stored = model._default_manager.filter(pk=row.pk).first()
         raise ConflictError(
             conflict_message,
-            expected_version=guard,
-            current_version=getattr(stored, "version", None),
+            expected_revision=guard,
+            current_revision=getattr(stored, "revision", None),
             current=stored,
         )
     for name, value in values.items():
         setattr(row, name, value)
-    setattr(row, "version", guard + 1)  # noqa: B010 - every versioned model names it so
+    setattr(row, "revision", guard + 1)  # noqa: B010 - every lock-counted model names it so
     return row
 
 

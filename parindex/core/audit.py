@@ -138,9 +138,10 @@ FIELD_LABELS: dict[str, str] = {
     "comments_open": "Nhận góp ý",
 }
 
-# Never shown, whatever the action: stored file names, hashes, lock counters.
+# Never shown, whatever the action: stored file names, hashes, lock counters ("version" is the
+# lock counter's name in entries recorded before it was called "revision").
 HIDDEN_FIELDS = frozenset(
-    {"sha256", "stored_name", "storage_name", "version", "password", "merge_key"}
+    {"sha256", "stored_name", "storage_name", "revision", "version", "password", "merge_key"}
 )
 
 _HEX = re.compile(r"^[0-9a-f]{32,}$")

@@ -16,8 +16,8 @@ class ServiceError(ValidationError):
 class ConflictError(ServiceError):
     """Optimistic locking: the row changed since the user loaded it.
 
-    Carries both versions: ``expected_version`` (the one the user's page was built from) and
-    ``current_version`` (the one stored now), and ``current``, the stored row when known, so a
+    Carries both revisions: ``expected_revision`` (the one the user's page was built from) and
+    ``current_revision`` (the one stored now), and ``current``, the stored row when known, so a
     page can show what changed instead of just refusing.
     """
 
@@ -25,14 +25,14 @@ class ConflictError(ServiceError):
         self,
         message: Any = CONFLICT_MESSAGE,
         *,
-        expected_version: int | None = None,
-        current_version: int | None = None,
+        expected_revision: int | None = None,
+        current_revision: int | None = None,
         current: Any = None,
         code: str | None = "conflict",
     ) -> None:
         super().__init__(message, code=code)
-        self.expected_version = expected_version
-        self.current_version = current_version
+        self.expected_revision = expected_revision
+        self.current_revision = current_revision
         self.current = current
 
 

@@ -2,8 +2,8 @@
 
 A clean preview stages the uploaded files for the signed-in person: each stage in its own
 folder named by a random token under the importer's folder, and a signed ticket for the page
-naming the files, who staged them and what the importer binds to them (into what, on which
-version). The confirmation takes the ticket back: the files as uploaded, read and removed at
+naming the files, who staged them and what the importer binds to them (into what, at which
+revision). The confirmation takes the ticket back: the files as uploaded, read and removed at
 once, so a ticket serves one confirmation. A ticket that cannot serve is one of three
 outcomes, each worded by the importer (:class:`TicketWording`): :class:`TicketExpired` (older
 than the importer allows), :class:`TicketInvalid` (forged, another importer's, another

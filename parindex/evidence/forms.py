@@ -80,7 +80,7 @@ class MetadataForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Kế hoạch cải cách hành chính năm 2025"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_number_symbol(self) -> str:
         return normalise_number_symbol(self.cleaned_data.get("number_symbol") or "")
@@ -102,5 +102,5 @@ def initial_for(document: EvidenceDocument, unit_name: str = "") -> dict[str, An
         "issued_on": document.issued_on,
         "issuer": issuer,
         "title": title,
-        "version": document.version,
+        "revision": document.revision,
     }

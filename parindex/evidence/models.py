@@ -96,7 +96,7 @@ class EvidenceDocument(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
 
     objects = EvidenceDocumentQuerySet.as_manager()
 

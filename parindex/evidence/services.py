@@ -1,7 +1,7 @@
 """Every write to evidence goes through these functions (keyword-only, typed, audited).
 
 Each is one transaction built on ``parindex.core.actions``: ``lock`` the rows (with the
-permission check on the row as stored and, for a change of details, the version the user's
+permission check on the row as stored and, for a change of details, the revision the user's
 page was built from), decide, write (``save_versioned`` for the document's details), record
 the audit entry (``audit_actions``), and leave side effects (removing a deleted document's
 file) to ``after_commit``.
@@ -232,16 +232,16 @@ def evidence_upload(
 
 
 def _lock_editable(
-    document: EvidenceDocument, actor: Any, expected_version: int | None = None
+    document: EvidenceDocument, actor: Any, expected_revision: int | None = None
 ) -> EvidenceDocument:
     """The stored document, locked, after the check that ``actor`` may edit it (and, with
-    ``expected_version``, that it is still the version the user's form was built from)."""
+    ``expected_revision``, that it is still the revision the user's form was built from)."""
     return lock(
         EvidenceDocument,
         document.pk,
         actor=actor,
         check=permissions.ensure_can_edit_document,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=_edited_elsewhere(document),
         missing_message=DELETED,
     )
@@ -267,7 +267,7 @@ def evidence_update(
     *,
     actor: Any,
     document: EvidenceDocument,
-    expected_version: int,
+    expected_revision: int,
     number_symbol: str,
     issued_on: date | None,
     issuer: str,
@@ -275,8 +275,8 @@ def evidence_update(
 ) -> EvidenceDocument:
     """Confirm or correct a document's number and symbol, date, issuer and title: changed
     only while no submission cites the document and every assessment it is attached to is
-    editable (confirming unchanged details is always possible). ``expected_version``: the
-    version the user's form was built from (else ConflictError with both versions)."""
+    editable (confirming unchanged details is always possible). ``expected_revision``: the
+    revision the user's form was built from (else ConflictError with both revisions)."""
     values: dict[str, Any] = {
         "number_symbol": normalise_number_symbol(number_symbol)[:100],
         "issued_on": issued_on,
@@ -284,7 +284,7 @@ def evidence_update(
         "title": nfc(title)[:500],
     }
     with transaction.atomic():
-        current = _lock_editable(document, actor, expected_version)
+        current = _lock_editable(document, actor, expected_revision)
         changed = changes_of(current, values)
         if changed:
             # Confirming the details as they are changes no snapshot; changing them would.

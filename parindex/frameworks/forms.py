@@ -131,7 +131,7 @@ class NodeEditForm(forms.Form):
         label="Hướng dẫn chấm", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     owner_hint = forms.CharField(label="Bộ phận phụ trách", required=False, max_length=255)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_max(self) -> Decimal:
         return parse_points(self.cleaned_data.get("max", ""))

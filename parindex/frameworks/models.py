@@ -64,7 +64,7 @@ class FrameworkVersion(models.Model):
     warnings = models.JSONField("cảnh báo khi kiểm tra", default=list, blank=True)
     node_count = models.PositiveIntegerField("số tiêu chí", default=0)
     leaf_count = models.PositiveIntegerField("số tiêu chí được chấm điểm", default=0)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,8 +4,8 @@ it, stale copies removed), and the upload page's words for a ticket that cannot 
 
 Nothing is saved to the database before the confirmation. The files are the set first, then
 its questionnaires; the ticket carries the organiser a new set goes to (``organiser``) or the
-draft it replaces (``target``) with the version of the draft the preview was built from
-(``expected_version``).
+draft it replaces (``target``) with the revision of the draft the preview was built from
+(``expected_revision``).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def _organiser_field(user: Any, *, label: str) -> OrganiserChoiceField:
 
 
 class UnitForm(forms.Form):
-    """Create (with ``code``) or edit (with ``version``) a unit."""
+    """Create (with ``code``) or edit (with ``revision``) a unit."""
 
     code = forms.CharField(
         label="Mã đơn vị",
@@ -84,7 +84,7 @@ class UnitForm(forms.Form):
         required=False,
         help_text="Cán bộ của cơ quan này quản lý danh sách đơn vị được đánh giá.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, unit: Unit | None = None, **kwargs: Any) -> None:
         if unit is not None and "initial" not in kwargs:
@@ -94,9 +94,9 @@ class UnitForm(forms.Form):
         self.unit = unit
         if unit is not None:
             del self.fields["code"]
-            self.fields["version"].required = True
+            self.fields["revision"].required = True
         else:
-            del self.fields["version"]
+            del self.fields["revision"]
         self.fields["organiser"] = _organiser_field(user, label="Thuộc danh sách của")
         if unit is not None and not is_admin(user):
             # Moving a unit to another registry is for the admin.
@@ -143,7 +143,7 @@ def initial_for(unit: Unit) -> dict[str, Any]:
         "successors": ", ".join(sorted(s.code for s in unit.successors.all())),
         "address": unit.address,
         "is_organiser": unit.is_organiser,
-        "version": unit.version,
+        "revision": unit.revision,
     }
 
 

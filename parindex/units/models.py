@@ -74,7 +74,7 @@ class Unit(models.Model):
         related_name="predecessors",
     )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 Each one is one transaction: it locks the row and checks permission on the row as stored
 (``parindex.core.actions.lock`` with ``permissions``), validates, writes with optimistic locking
-on ``Unit.version`` (``save_versioned``: ``UPDATE … WHERE version = <the version the user
+on ``Unit.revision`` (``save_versioned``: ``UPDATE … WHERE revision = <the revision the user
 loaded>``; a zero row count means someone else saved first) and records the change in the audit
 trail with an action declared in ``audit_actions``.
 """
@@ -67,14 +67,14 @@ def _conflict_message(unit: Unit) -> str:
     )
 
 
-def _lock(actor: Any, unit: Unit, expected_version: int | None) -> Unit:
-    """The stored row, locked, after the permission check on it and the version check."""
+def _lock(actor: Any, unit: Unit, expected_revision: int | None) -> Unit:
+    """The stored row, locked, after the permission check on it and the revision check."""
     return lock(
         Unit,
         unit.pk,
         actor=actor,
         check=ensure_can_change_unit,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=_conflict_message(unit),
         missing_message=f"Đơn vị “{unit.name}” không còn trong hệ thống; hãy tải lại trang.",
     )
@@ -252,7 +252,7 @@ def _change_fields(actor: Any, row: Unit, given: dict[str, Any]) -> None:
 
 
 def _change_successors(actor: Any, row: Unit, successors: Iterable[Unit]) -> None:
-    """Set the successors of the locked ``row`` (a version step and an audit entry if changed)."""
+    """Set the successors of the locked ``row`` (a revision step and an audit entry if changed)."""
     targets = {s.pk: s for s in successors}
     if row.pk in targets:
         raise ServiceError({"successors": "Một đơn vị không thể kế thừa chính nó."})
@@ -275,7 +275,7 @@ def unit_update(
     *,
     actor: Any,
     unit: Unit,
-    expected_version: int,
+    expected_revision: int,
     name: str | _Unset = UNSET,
     short_name: str | _Unset = UNSET,
     kind: str | _Unset = UNSET,
@@ -288,10 +288,10 @@ def unit_update(
     successors: Iterable[Unit] | _Unset = UNSET,
 ) -> Unit:
     """Change the given fields (and, when given, the successors: the edit page saves both
-    together, or nothing); ``expected_version`` is the one the user loaded (else
-    ``ConflictError`` carrying both versions). ``unit`` gets the stored values back."""
+    together, or nothing); ``expected_revision`` is the one the user loaded (else
+    ``ConflictError`` carrying both revisions). ``unit`` gets the stored values back."""
     with transaction.atomic():
-        row = _lock(actor, unit, expected_version)
+        row = _lock(actor, unit, expected_revision)
         given = _given(
             name=name,
             short_name=short_name,

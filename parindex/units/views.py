@@ -211,7 +211,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             services.unit_update(
                 actor=request.user,
                 unit=unit,
-                expected_version=data["version"],
+                expected_revision=data["revision"],
                 successors=data["successors"],
                 **changes,
             )

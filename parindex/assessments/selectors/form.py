@@ -107,8 +107,8 @@ class NodeRow:
         return self.excluded is None and (self.node.is_leaf or self.node.may_not_apply)
 
     @property
-    def version(self) -> int:
-        return self.entry.version if self.entry else 0
+    def revision(self) -> int:
+        return self.entry.revision if self.entry else 0
 
     @property
     def error_lines(self) -> list[str]:

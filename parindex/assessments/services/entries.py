@@ -53,8 +53,8 @@ MISSING_MESSAGE = "Hồ sơ tự đánh giá này không còn tồn tại; vui l
 
 class EntryConflict(ConflictError):
     """A stale save: carries what the user sent (``mine``), the stored entry (``theirs``) and
-    both versions (``expected_version``: the one the form was built from, 0 for "not saved
-    yet"; ``current_version``: the one stored now, 0 when there is none)."""
+    both revisions (``expected_revision``: the one the form was built from, 0 for "not saved
+    yet"; ``current_revision``: the one stored now, 0 when there is none)."""
 
     def __init__(
         self,
@@ -62,13 +62,13 @@ class EntryConflict(ConflictError):
         *,
         mine: dict[str, Any],
         theirs: Entry | None,
-        expected_version: int | None = None,
-        current_version: int | None = None,
+        expected_revision: int | None = None,
+        current_revision: int | None = None,
     ) -> None:
         super().__init__(
             message,
-            expected_version=expected_version,
-            current_version=current_version,
+            expected_revision=expected_revision,
+            current_revision=current_revision,
             current=theirs,
         )
         self.mine = mine
@@ -84,13 +84,13 @@ class SaveResult:
 
 @dataclass(frozen=True)
 class EntryChange:
-    """One criterion of a bulk save (an Excel import): what to record, on which version."""
+    """One criterion of a bulk save (an Excel import): what to record, on which revision."""
 
     node_code: str
     raw_inputs: dict[str, Any]
     justification: str = ""
     not_applicable_reason: str = ""
-    expected_version: int = 0
+    expected_revision: int = 0
 
 
 # --- Starting ----------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def lock_assessment(
     def on_stored(who: Any, row: Assessment) -> Any:
         row.assessed_unit = assessment.assessed_unit
         assessment.status = row.status  # the caller's copy learns the stored status
-        assessment.version = row.version
+        assessment.revision = row.revision
         return check(who, row)
 
     return lock(
@@ -218,19 +218,19 @@ def _fresh_entry(assessment: Assessment, code: str) -> Entry | None:
 
 
 def _conflict(
-    mine: dict[str, Any], theirs: Entry | None, code: str, expected_version: int
+    mine: dict[str, Any], theirs: Entry | None, code: str, expected_revision: int
 ) -> EntryConflict:
-    versions = {
-        "expected_version": expected_version,
-        "current_version": theirs.version if theirs is not None else 0,
+    revisions = {
+        "expected_revision": expected_revision,
+        "current_revision": theirs.revision if theirs is not None else 0,
     }
     if theirs is None:
         return EntryConflict(
-            f"Tiêu chí {code} đã thay đổi; hãy tải lại trang.", mine=mine, theirs=None, **versions
+            f"Tiêu chí {code} đã thay đổi; hãy tải lại trang.", mine=mine, theirs=None, **revisions
         )
     at = timezone.localtime(theirs.updated_at).strftime("%H:%M %d/%m/%Y")
     message = CONFLICT_MESSAGE.format(code=code, who=_who(theirs), at=at)
-    return EntryConflict(message, mine=mine, theirs=theirs, **versions)
+    return EntryConflict(message, mine=mine, theirs=theirs, **revisions)
 
 
 def _node(ctx: AssessmentContext, node_code: str) -> Node:
@@ -296,9 +296,9 @@ _NOTHING: dict[str, Any] = {
 
 
 def _write(
-    actor: Any, ctx: AssessmentContext, change: _Prepared, expected_version: int
+    actor: Any, ctx: AssessmentContext, change: _Prepared, expected_revision: int
 ) -> SaveResult:
-    """Create or update one entry on ``expected_version`` and record it (inside the caller's
+    """Create or update one entry on ``expected_revision`` and record it (inside the caller's
     transaction, the assessment locked and checked)."""
     assessment = ctx.assessment
     code = change.node.code
@@ -313,8 +313,8 @@ def _write(
     by = actor_or_none(actor)
     existing = _fresh_entry(assessment, code)
     if existing is None:
-        if expected_version:
-            raise _conflict(change.mine, None, code, expected_version)
+        if expected_revision:
+            raise _conflict(change.mine, None, code, expected_revision)
         try:
             with transaction.atomic():
                 entry = Entry.objects.create(
@@ -322,7 +322,7 @@ def _write(
                 )
         except IntegrityError:  # saved first by someone else a moment ago
             raise _conflict(
-                change.mine, _fresh_entry(assessment, code), code, expected_version
+                change.mine, _fresh_entry(assessment, code), code, expected_revision
             ) from None
         old = dict(_NOTHING)
     else:
@@ -336,11 +336,11 @@ def _write(
         old = {name: getattr(existing, name) for name in _NOTHING}
         try:
             save_versioned(
-                existing, {**fields, "updated_by": by}, expected_version=expected_version
+                existing, {**fields, "updated_by": by}, expected_revision=expected_revision
             )
         except ConflictError:
             raise _conflict(
-                change.mine, _fresh_entry(assessment, code), code, expected_version
+                change.mine, _fresh_entry(assessment, code), code, expected_revision
             ) from None
         entry = existing
     new = {name: fields[name] for name in _NOTHING}
@@ -371,16 +371,16 @@ def entry_save(
     raw_inputs: dict[str, Any],
     justification: str = "",
     not_applicable_reason: str = "",
-    expected_version: int,
+    expected_revision: int,
     stage: str = Stage.SELF,
     context: AssessmentContext | None = None,
     recompute: bool = True,
 ) -> SaveResult:
-    """Record what the unit typed for one criterion (``expected_version`` 0: not saved yet).
+    """Record what the unit typed for one criterion (``expected_revision`` 0: not saved yet).
 
     Raw text is kept even while incomplete or wrong; points and the engine's explanation are
-    stored only when every input is present and valid. A save based on an older version raises
-    :class:`EntryConflict` with both versions; saving the same content again changes nothing.
+    stored only when every input is present and valid. A save based on an older revision raises
+    :class:`EntryConflict` with both revisions; saving the same content again changes nothing.
     Given ``assessed_unit`` instead of ``assessment``, the first save starts the assessment
     (its creator: ``actor``). ``recompute=False`` leaves the assessment's totals to the caller.
     """
@@ -395,7 +395,7 @@ def entry_save(
         )
         _ensure_open(locked)
         change = _prepare(ctx, node, raw_inputs, justification, not_applicable_reason)
-        result = _write(actor, ctx, change, expected_version)
+        result = _write(actor, ctx, change, expected_revision)
         if recompute and result.changed:
             recompute_totals(ctx)
     return result
@@ -410,7 +410,7 @@ def entries_import(
     context: AssessmentContext | None = None,
 ) -> list[SaveResult]:
     """Record many criteria at once (an Excel upload): every change or none. Each is checked
-    as :func:`entry_save` checks it (the criterion is the actor's, its version is the one the
+    as :func:`entry_save` checks it (the criterion is the actor's, its revision is the one the
     file was made from); the first refusal or conflict undoes the whole import. The totals are
     computed once, at the end."""
     with transaction.atomic():
@@ -425,7 +425,7 @@ def entries_import(
             change = _prepare(
                 ctx, node, item.raw_inputs, item.justification, item.not_applicable_reason
             )
-            results.append(_write(actor, ctx, change, item.expected_version))
+            results.append(_write(actor, ctx, change, item.expected_revision))
         if any(r.changed for r in results):
             recompute_totals(ctx)
     return results

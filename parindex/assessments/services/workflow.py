@@ -3,8 +3,9 @@
 The table (``..workflow.TRANSITIONS``) runs through one :class:`~parindex.core.transitions.Runner`
 (:data:`RUNNER`): the same verdict answers the buttons a page shows (:func:`assessment_options`)
 and the service (:func:`_run`). Each service: ``lock`` the assessment (it must be visible to the
-actor), the runner's verdict (status, role, the campaign's phase rules), one versioned UPDATE, one
-audit entry. Submitting asks :mod:`.checks` what blocks and records a :mod:`.snapshot`.
+actor), the runner's verdict (status, role, the campaign's phase rules), one UPDATE guarded by
+the revision, one audit entry. Submitting asks :mod:`.checks` what blocks and records a
+:mod:`.snapshot`.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _run(
     before: Any = None,
 ) -> Assessment:
     """Lock, ask the runner, optionally ``before(locked)`` (more checks, the snapshot), save the
-    new status with a version guard, audit."""
+    new status with a revision guard, audit."""
     locked = lock_assessment(actor, assessment, ensure_can_view_assessment)
     target = RUNNER.ensure(actor, locked, action)
     more: dict[str, Any] = {}
@@ -129,7 +130,7 @@ def _refresh(assessment: Assessment) -> Assessment:
     fresh = Assessment.objects.get(pk=assessment.pk)
     for name in (
         "status",
-        "version",
+        "revision",
         "ready_at",
         "submitted_at",
         "first_submitted_at",

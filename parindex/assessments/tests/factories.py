@@ -77,7 +77,7 @@ def open_campaign(
     campaign_services.phase_set_dates(
         phase=phase,
         actor=actor,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=today - timedelta(days=30),
         deadline=deadline or today + timedelta(days=10),
     )

@@ -24,5 +24,5 @@ def fill_small(world: Any, assessment: Assessment, score: str = "7,5") -> None:
         raw_inputs={"score": score},
         justification="",
         not_applicable_reason="",
-        expected_version=0,
+        expected_revision=0,
     )

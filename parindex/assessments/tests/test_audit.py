@@ -31,7 +31,7 @@ def test_a_burst_of_saves_by_one_person_is_one_entry(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     entry_save(
         actor=focal,
@@ -39,7 +39,7 @@ def test_a_burst_of_saves_by_one_person_is_one_entry(world: Any) -> None:
         node_code="1.2",
         raw_inputs={"late_reports": "2"},
         justification="Chậm báo cáo quý II",
-        expected_version=1,
+        expected_revision=1,
     )
     entry_save(
         actor=focal,
@@ -47,7 +47,7 @@ def test_a_burst_of_saves_by_one_person_is_one_entry(world: Any) -> None:
         node_code="1.2",
         raw_inputs={"late_reports": "3"},
         justification="Chậm báo cáo quý II, III",
-        expected_version=2,
+        expected_revision=2,
     )
     saves = _saves(a)
     assert len(saves) == 1
@@ -66,28 +66,28 @@ def test_another_person_starts_a_new_entry(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     entry_save(
         actor=head,
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "0"},
-        expected_version=1,
+        expected_revision=1,
     )
     entry_save(
         actor=focal,
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "2"},
-        expected_version=2,
+        expected_revision=2,
     )
     entry_save(
         actor=focal,
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "4"},
-        expected_version=3,
+        expected_revision=3,
     )
     saves = _saves(a)
     assert [s.actor for s in saves] == [focal, head, focal]
@@ -104,14 +104,14 @@ def test_other_criteria_and_a_pause_are_separate(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     entry_save(
         actor=focal,
         assessment=a,
         node_code="1.5",
         raw_inputs={"initiatives": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
         entry_save(
@@ -119,7 +119,7 @@ def test_other_criteria_and_a_pause_are_separate(world: Any) -> None:
             assessment=a,
             node_code="1.2",
             raw_inputs={"late_reports": "2"},
-            expected_version=1,
+            expected_revision=1,
         )
     assert len(_saves(a)) == 3
 
@@ -133,7 +133,7 @@ def test_status_changes_are_recorded_and_shown(small_world: Any) -> None:
         node_code="1.1",
         raw_inputs={"score": "7,5"},
         justification="Đủ hồ sơ",
-        expected_version=0,
+        expected_revision=0,
     )
     assessment_submit(actor=w.users["head"], assessment=a)
     actions = [e.action for e in audit_entries(a)]
@@ -160,7 +160,7 @@ def test_audit_page_names_inputs_by_their_labels(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "2"},
-        expected_version=0,
+        expected_revision=0,
     )
     client = Client()
     client.force_login(head)

@@ -64,7 +64,7 @@ def test_officer_fills_session_expires_head_submits_organiser_sees(
                 node_code=node.code,
                 raw_inputs={},
                 justification="Hồ sơ lưu tại Văn phòng UBND xã",
-                expected_version=0,
+                expected_revision=0,
             )
     base = live_server.url
     detail = base + reverse("assessments:detail", args=[a.pk])
@@ -144,7 +144,7 @@ def test_officer_fills_session_expires_head_submits_organiser_sees(
     org_context.close()
 
 
-def test_stale_form_shows_both_versions_and_keeps_mine_on_request(
+def test_stale_form_shows_both_revisions_and_keeps_mine_on_request(
     page: Any, live_server: Any, browser: Any
 ) -> None:
     from playwright.sync_api import expect
@@ -154,19 +154,19 @@ def test_stale_form_shows_both_versions_and_keeps_mine_on_request(
     base = live_server.url
     detail = base + reverse("assessments:detail", args=[a.pk])
     _login(page, base, world.users["focal"].username)
-    page.goto(detail)  # the focal officer's page holds version 0 of 1.2
+    page.goto(detail)  # the focal officer's page holds revision 0 of 1.2
     # Meanwhile the head records something else for the same criterion.
     entry_save(
         actor=world.users["head"],
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     page.fill("#n-1-2-late_reports", "3")
     expect(_state(page, "n-1-2")).to_have_text("Xung đột")
     box = page.locator("#n-1-2 [data-conflict]")
-    expect(box).to_contain_text("Bản đã lưu trên hệ thống (phiên bản 1)")
+    expect(box).to_contain_text("Bản đã lưu trên hệ thống (lần sửa thứ 1)")
     expect(box.locator(".theirs")).to_contain_text("1")
     expect(box.locator(".mine")).to_contain_text("3")
     _shot(page, "5-conflict")
@@ -174,4 +174,4 @@ def test_stale_form_shows_both_versions_and_keeps_mine_on_request(
     box.locator("[data-conflict-keep]").click()
     expect(_state(page, "n-1-2")).to_contain_text("Đã lưu lúc", timeout=SAVED)
     entry = Entry.objects.get(node_code="1.2")
-    assert (entry.raw_inputs, entry.version) == ({"late_reports": "3"}, 2)
+    assert (entry.raw_inputs, entry.revision) == ({"late_reports": "3"}, 2)

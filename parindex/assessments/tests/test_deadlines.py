@@ -47,7 +47,7 @@ def test_first_submission_after_the_deadline_needs_an_exception(small_world: Any
                 assessment=a,
                 node_code="1.1",
                 raw_inputs={"score": "8"},
-                expected_version=1,
+                expected_revision=1,
             )
         campaign_services.exception_grant(
             phase=w.phase(),
@@ -61,7 +61,7 @@ def test_first_submission_after_the_deadline_needs_an_exception(small_world: Any
             assessment=a,
             node_code="1.1",
             raw_inputs={"score": "8"},
-            expected_version=1,
+            expected_revision=1,
         )
         submission = assessment_submit(actor=w.users["head"], assessment=a)
     assert submission.late_exception_reason == "Xã bị ảnh hưởng bão số 3"
@@ -97,7 +97,7 @@ def test_after_an_on_time_submission_withdraw_fix_resubmit_until_appraisal(
             assessment=a,
             node_code="1.1",
             raw_inputs={"score": "9,5"},
-            expected_version=1,
+            expected_revision=1,
         )
         second = assessment_submit(actor=w.users["head"], assessment=a)
         assert second.number == 2
@@ -132,5 +132,5 @@ def test_nothing_before_the_phase_opens(db: Any) -> None:
             assessment=a,
             node_code="1.1",
             raw_inputs={"score": "1"},
-            expected_version=0,
+            expected_revision=0,
         )

@@ -67,7 +67,7 @@ def filled(world: Any) -> tuple[Any, dict[str, Any]]:
                 raw_inputs={},
                 not_applicable_reason=facts["not_applicable"],
                 justification=note,
-                expected_version=0,
+                expected_revision=0,
             )
         else:
             raw = {name: ui_text(v) for name, v in facts.items()}
@@ -77,7 +77,7 @@ def filled(world: Any) -> tuple[Any, dict[str, Any]]:
                 node_code=code,
                 raw_inputs=raw,
                 justification=note,
-                expected_version=0,
+                expected_revision=0,
             )
         entered[code] = facts
     return a, entered

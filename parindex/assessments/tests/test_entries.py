@@ -25,7 +25,7 @@ def save(
     a: Any,
     code: str,
     raw: dict[str, Any],
-    version: int = 0,
+    revision: int = 0,
     who: str = "focal",
     **extra: Any,
 ) -> Any:
@@ -34,7 +34,7 @@ def save(
         assessment=a,
         node_code=code,
         raw_inputs=raw,
-        expected_version=version,
+        expected_revision=revision,
         **extra,
     )
 
@@ -44,14 +44,14 @@ def test_raw_text_is_kept_while_incomplete_or_wrong(world: Any) -> None:
     first = save(world, a, "1.1.2", {"done": "9"})
     assert (first.entry.raw_inputs, first.entry.points) == ({"done": "9"}, None)
     assert first.evaluation.state == "partial"
-    wrong = save(world, a, "1.1.2", {"done": "9", "planned": "1,5"}, version=1)
+    wrong = save(world, a, "1.1.2", {"done": "9", "planned": "1,5"}, revision=1)
     assert wrong.entry.raw_inputs == {"done": "9", "planned": "1,5"}
     assert wrong.entry.points is None
     assert wrong.evaluation.errors == {"planned": "'1,5' không phải số nguyên"}
-    right = save(world, a, "1.1.2", {"done": "9", "planned": "10"}, version=2)
+    right = save(world, a, "1.1.2", {"done": "9", "planned": "10"}, revision=2)
     assert right.entry.points == Decimal("0.50")
     assert "done >= 0.8 * planned" in right.entry.explanation
-    assert right.entry.version == 3
+    assert right.entry.revision == 3
 
 
 @pytest.mark.parametrize("text", ["0,25", "0.25", " 0,25 "])
@@ -67,7 +67,7 @@ def test_manual_step_and_date_and_yes_no(world: Any) -> None:
     assert off_step.entry.points is None and "bước" in off_step.evaluation.errors["score"]
     on_time = save(world, a, "1.1.1", {"issued_on": "20/01/2025"})
     assert on_time.entry.points == Decimal("1.00")
-    late = save(world, a, "1.1.1", {"issued_on": "10/02/2025"}, version=1)
+    late = save(world, a, "1.1.1", {"issued_on": "10/02/2025"}, revision=1)
     assert late.entry.points == Decimal("0.50")
     met = save(world, a, "1.3.1", {"met": "không"})
     assert met.entry.points == Decimal("0.00")
@@ -96,33 +96,33 @@ def test_leaves_the_unit_does_not_fill(world: Any) -> None:
         save(world, a, "99.9", {})
 
 
-def test_stale_version_is_a_conflict_with_both_versions(world: Any) -> None:
+def test_stale_revision_is_a_conflict_with_both_revisions(world: Any) -> None:
     a = world.assessment()
-    save(world, a, "1.2", {"late_reports": "1"})  # version 1, loaded by both
-    save(world, a, "1.2", {"late_reports": "2"}, version=1, who="head")  # now version 2
+    save(world, a, "1.2", {"late_reports": "1"})  # revision 1, loaded by both
+    save(world, a, "1.2", {"late_reports": "2"}, revision=1, who="head")  # now revision 2
     with pytest.raises(EntryConflict) as caught:
         save(
             world,
             a,
             "1.2",
             {"late_reports": "3"},
-            version=1,
+            revision=1,
             who="focal",
             justification="Báo cáo quý III chậm",
         )
     conflict = caught.value
-    assert (conflict.expected_version, conflict.current_version) == (1, 2)
+    assert (conflict.expected_revision, conflict.current_revision) == (1, 2)
     assert conflict.current is conflict.theirs
     assert conflict.mine["raw_inputs"] == {"late_reports": "3"}
     assert conflict.mine["justification"] == "Báo cáo quý III chậm"
-    assert conflict.theirs is not None and conflict.theirs.version == 2
+    assert conflict.theirs is not None and conflict.theirs.revision == 2
     assert conflict.theirs.raw_inputs == {"late_reports": "2"}
     assert "Nguyễn Văn Hùng" in conflict.messages[0]
     stored = Entry.objects.get(node_code="1.2")
-    assert (stored.raw_inputs, stored.version) == ({"late_reports": "2"}, 2)
-    # Choosing to keep one's own version: save again on top of version 2.
-    kept = save(world, a, "1.2", {"late_reports": "3"}, version=2)
-    assert (kept.entry.version, kept.entry.points) == (3, Decimal("0.25"))
+    assert (stored.raw_inputs, stored.revision) == ({"late_reports": "2"}, 2)
+    # Choosing to keep one's own revision: save again on top of revision 2.
+    kept = save(world, a, "1.2", {"late_reports": "3"}, revision=2)
+    assert (kept.entry.revision, kept.entry.points) == (3, Decimal("0.25"))
 
 
 def test_two_first_saves_conflict(world: Any) -> None:
@@ -130,14 +130,14 @@ def test_two_first_saves_conflict(world: Any) -> None:
     save(world, a, "1.2", {"late_reports": "1"})
     with pytest.raises(EntryConflict) as caught:
         save(world, a, "1.2", {"late_reports": "2"}, who="head")
-    assert (caught.value.expected_version, caught.value.current_version) == (0, 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (0, 1)
 
 
-def test_a_version_for_an_entry_never_saved_is_a_conflict(world: Any) -> None:
+def test_a_revision_for_an_entry_never_saved_is_a_conflict(world: Any) -> None:
     a = world.assessment()
     with pytest.raises(EntryConflict) as caught:
-        save(world, a, "1.2", {"late_reports": "2"}, version=3)
-    assert (caught.value.expected_version, caught.value.current_version) == (3, 0)
+        save(world, a, "1.2", {"late_reports": "2"}, revision=3)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (3, 0)
     assert caught.value.theirs is None and not Entry.objects.exists()
 
 
@@ -154,7 +154,7 @@ def test_the_stored_status_is_checked_not_the_page_s(small_world: Any) -> None:
             assessment=stale,
             node_code="1.1",
             raw_inputs={"score": "5"},
-            expected_version=0,
+            expected_revision=0,
         )
     assert not Entry.objects.exists()
 
@@ -176,7 +176,7 @@ def test_the_first_save_on_a_unit_not_started_starts_it(world: Any) -> None:
             assessed_unit=au,
             node_code="1.2",
             raw_inputs={"late_reports": "1"},
-            expected_version=0,
+            expected_revision=0,
         )
     assert not Assessment.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="assessment.").exists()
@@ -185,7 +185,7 @@ def test_the_first_save_on_a_unit_not_started_starts_it(world: Any) -> None:
         assessed_unit=au,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     created = AuditEntry.objects.get(action=ASSESSMENT_CREATE.name)
     assert created.actor == world.users["focal"]
@@ -196,8 +196,8 @@ def test_the_first_save_on_a_unit_not_started_starts_it(world: Any) -> None:
 def test_saving_the_same_content_changes_nothing(world: Any) -> None:
     a = world.assessment()
     save(world, a, "1.2", {"late_reports": "1"})
-    again = save(world, a, "1.2", {"late_reports": "1"}, version=0)
-    assert (again.changed, again.entry.version) == (False, 1)
+    again = save(world, a, "1.2", {"late_reports": "1"}, revision=0)
+    assert (again.changed, again.entry.revision) == (False, 1)
 
 
 def test_totals_and_completeness_follow_the_entries(world: Any) -> None:
@@ -220,7 +220,7 @@ def test_no_edit_once_submitted(small_world: Any) -> None:
         assessment=a,
         node_code="1.1",
         raw_inputs={"score": "5"},
-        expected_version=0,
+        expected_revision=0,
     )
     assessment_submit(actor=w.users["head"], assessment=a)
     with pytest.raises(Exception, match="Hồ sơ đã gửi"):
@@ -229,7 +229,7 @@ def test_no_edit_once_submitted(small_world: Any) -> None:
             assessment=a,
             node_code="1.1",
             raw_inputs={"score": "6"},
-            expected_version=1,
+            expected_revision=1,
         )
     assert Entry.objects.get().raw_inputs == {"score": "5"}
 
@@ -246,17 +246,17 @@ def test_save_endpoint_answers_json(world: Any) -> None:
             "in-items-0": "1",
             "in-items-2": "1",
             "justification": "Có ảnh chụp bảng tin",
-            "version": "0",
+            "revision": "0",
         },
         HTTP_X_REQUESTED_WITH="fetch",
     )
     body = ok.json()
-    assert ok.status_code == 200 and body["version"] == 1 and body["points"] == "0,75"
+    assert ok.status_code == 200 and body["revision"] == 1 and body["points"] == "0,75"
     assert "0,75" in body["score_html"] and body["saved_at"]
-    stale = client.post(url, {"in-items": "1", "version": "0"}, HTTP_X_REQUESTED_WITH="fetch")
+    stale = client.post(url, {"in-items": "1", "revision": "0"}, HTTP_X_REQUESTED_WITH="fetch")
     assert stale.status_code == 409
     conflict = stale.json()
-    assert conflict["conflict"] and conflict["theirs_version"] == 1
+    assert conflict["conflict"] and conflict["theirs_revision"] == 1
     assert "Bản đã lưu trên hệ thống" in conflict["html"]
     assert "Bản của bạn" in conflict["html"]
     assert Entry.objects.get(node_code="1.4.2").raw_inputs["items"] == [True, False, True]

@@ -79,7 +79,7 @@ def test_the_sheet_describes_every_input(world: Any) -> None:
         assessment=a,
         node_code="1.1.2",
         raw_inputs={"done": "9", "planned": "10"},
-        expected_version=0,
+        expected_revision=0,
     )
     wb = load_workbook(io.BytesIO(export_workbook(context_for(a))))
     ws = wb[SHEET]
@@ -150,7 +150,7 @@ def test_round_trip_with_bad_rows_named(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     stale = _fill(data, {("1.2", "late_reports"): "3"})
     page = _upload(client, a, stale)
@@ -171,7 +171,7 @@ def test_apply_is_all_or_nothing(world: Any) -> None:
         assessment=a,
         node_code="1.5",
         raw_inputs={"initiatives": "0"},
-        expected_version=0,
+        expected_revision=0,
     )
     response = _apply(client, a, _ticket(page))
     page = html.unescape(response.content.decode())
@@ -181,8 +181,8 @@ def test_apply_is_all_or_nothing(world: Any) -> None:
     assert list(Entry.objects.values_list("node_code", flat=True)) == ["1.5"]
 
 
-def test_a_hand_made_sheet_keeps_the_versions_its_preview_showed(world: Any) -> None:
-    """A sheet without the hidden versions is checked, on applying, against the versions the
+def test_a_hand_made_sheet_keeps_the_revisions_its_preview_showed(world: Any) -> None:
+    """A sheet without the hidden revisions is checked, on applying, against the revisions the
     preview was made from."""
     a = world.assessment()
     client = Client()
@@ -199,7 +199,7 @@ def test_a_hand_made_sheet_keeps_the_versions_its_preview_showed(world: Any) -> 
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "3"},
-        expected_version=0,
+        expected_revision=0,
     )
     response = _apply(client, a, _ticket(page))
     page = html.unescape(response.content.decode())
@@ -246,7 +246,7 @@ def test_a_ticket_serves_one_apply_by_its_uploader_on_its_assessment(
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "2"},
-        expected_version=entry.version,
+        expected_revision=entry.revision,
     )
     replayed = html.unescape(_apply(client, a, ticket).content.decode())
     assert "Không còn bản xem trước: hãy tải tệp lên lại." in replayed

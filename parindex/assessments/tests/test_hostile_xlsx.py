@@ -221,7 +221,7 @@ def test_formula_like_justifications_are_exported_as_text_and_read_back_unchange
             node_code=code,
             raw_inputs=raws[code],
             justification=note,
-            expected_version=0,
+            expected_revision=0,
         )
     na_reason = "-Không có thôn, tổ dân phố phải sắp xếp-"
     entry_save(
@@ -230,7 +230,7 @@ def test_formula_like_justifications_are_exported_as_text_and_read_back_unchange
         node_code="4.3",
         raw_inputs={},
         not_applicable_reason=na_reason,
-        expected_version=0,
+        expected_revision=0,
     )
     client = Client()
     client.force_login(focal)
@@ -265,7 +265,7 @@ def test_a_changed_formula_like_justification_reads_back_as_typed(world: Any) ->
         node_code="1.2",
         raw_inputs={"late_reports": "0"},
         justification="Báo cáo đúng hạn",
-        expected_version=0,
+        expected_revision=0,
     )
     client = Client()
     client.force_login(focal)

@@ -48,7 +48,7 @@ def test_a_conflict_in_the_middle_saves_nothing(world: Any) -> None:
         assessment=a,
         node_code="1.5",
         raw_inputs={"initiatives": "0"},
-        expected_version=0,
+        expected_revision=0,
     )
     before = _saves()
     with pytest.raises(EntryConflict) as caught:
@@ -57,11 +57,11 @@ def test_a_conflict_in_the_middle_saves_nothing(world: Any) -> None:
             assessment=a,
             changes=[
                 EntryChange("1.2", {"late_reports": "1"}),
-                EntryChange("1.5", {"initiatives": "2"}, expected_version=0),  # stale
+                EntryChange("1.5", {"initiatives": "2"}, expected_revision=0),  # stale
                 EntryChange("2.1", {"score": "1"}),
             ],
         )
-    assert (caught.value.expected_version, caught.value.current_version) == (0, 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (0, 1)
     assert list(Entry.objects.values_list("node_code", flat=True)) == ["1.5"]
     assert _saves() == before
     a.refresh_from_db()

@@ -96,11 +96,11 @@ def test_officer_saves_only_what_is_assigned(world: Any) -> None:
             assessment=a,
             node_code="2.1",
             raw_inputs={"score": "1"},
-            expected_version=0,
+            expected_revision=0,
         )
     assignment_set(actor=world.users["focal"], assessment=a, node_code="2", assignee=officer)
     entry_save(
-        actor=officer, assessment=a, node_code="2.1", raw_inputs={"score": "1"}, expected_version=0
+        actor=officer, assessment=a, node_code="2.1", raw_inputs={"score": "1"}, expected_revision=0
     )
     with pytest.raises(PermissionDenied):
         entry_save(
@@ -108,7 +108,7 @@ def test_officer_saves_only_what_is_assigned(world: Any) -> None:
             assessment=a,
             node_code="1.1.1",
             raw_inputs={"issued_on": "20/01/2025"},
-            expected_version=0,
+            expected_revision=0,
         )
     assert list(Entry.objects.values_list("node_code", flat=True)) == ["2.1"]
 
@@ -124,7 +124,7 @@ def test_no_change_by_people_outside_the_unit_or_read_only(world: Any, role: str
             assessment=a,
             node_code="1.2",
             raw_inputs={"late_reports": "0"},
-            expected_version=0,
+            expected_revision=0,
         )
     assert not Entry.objects.exists()
 
@@ -136,14 +136,14 @@ def test_officer_of_another_unit_neither_sees_nor_changes_through_the_pages(worl
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "1"},
-        expected_version=0,
+        expected_revision=0,
     )
     client = Client()
     client.force_login(world.users["other_officer"])
     assert client.get(reverse("assessments:detail", args=[a.pk])).status_code == 404
     response = client.post(
         reverse("assessments:save", args=[a.pk, "1.2"]),
-        {"in-late_reports": "4", "version": "1"},
+        {"in-late_reports": "4", "revision": "1"},
         HTTP_X_REQUESTED_WITH="fetch",
     )
     assert response.status_code == 404
@@ -167,7 +167,7 @@ def test_read_only_people_see_a_disabled_form(world: Any) -> None:
         assert html.count("<fieldset disabled>") == html.count('class="entry-form"') > 0
         response = client.post(
             reverse("assessments:save", args=[a.pk, "1.2"]),
-            {"in-late_reports": "4", "version": "0"},
+            {"in-late_reports": "4", "revision": "0"},
             HTTP_X_REQUESTED_WITH="fetch",
         )
         assert response.status_code == 403

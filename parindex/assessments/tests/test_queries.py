@@ -40,7 +40,7 @@ def _fill_example(world: Any, a: Any) -> None:
             assessment=a,
             node_code=code,
             raw_inputs=raw,
-            expected_version=0,
+            expected_revision=0,
         )
     assignment_set(
         actor=world.users["focal"], assessment=a, node_code="2", assignee=world.users["officer"]
@@ -62,7 +62,7 @@ def test_scoring_page_is_constant(db: Any, role: str, django_assert_max_num_quer
                 assessment=a,
                 node_code="1.1",
                 raw_inputs={"score": "5"},
-                expected_version=0,
+                expected_revision=0,
             )
             assignment_set(
                 actor=world.users["focal"],

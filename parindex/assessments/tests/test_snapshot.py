@@ -29,7 +29,7 @@ def test_snapshot_content(small_world: Any) -> None:
         node_code="1.1",
         raw_inputs={"score": "7,5"},
         justification="Kế hoạch số 12/KH-UBND ngày 20/01/2025",
-        expected_version=1,
+        expected_revision=1,
     )
     submission = assessment_submit(actor=w.users["head"], assessment=a)
     doc = json.loads(submission.snapshot)
@@ -72,7 +72,7 @@ def test_snapshot_is_immutable(small_world: Any) -> None:
         assessment=a,
         node_code="1.1",
         raw_inputs={"score": "2"},
-        expected_version=1,
+        expected_revision=1,
     )
     second = assessment_submit(actor=w.users["head"], assessment=a)
     first = Submission.objects.get(pk=submission.pk)

@@ -81,7 +81,7 @@ def test_last_year_points_beside_each_criterion(world: Any) -> None:
         assessment=old,
         node_code="1.4.1",
         raw_inputs={"done": "19", "planned": "20"},
-        expected_version=0,
+        expected_revision=0,
     )
     client = _client(world, "focal")
     a = world.assessment()
@@ -95,20 +95,20 @@ def test_last_year_points_beside_each_criterion(world: Any) -> None:
         assessment=old,
         node_code="1.1.1",
         raw_inputs={"issued_on": "01/01/2024"},
-        expected_version=0,
+        expected_revision=0,
     )
     for node in context_for(old).fillable_leaves():  # the evidence check needs these
         if node.evidence.value == "required":
-            version = Entry.objects.filter(assessment=old, node_code=node.code).count()
+            revision = Entry.objects.filter(assessment=old, node_code=node.code).count()
             entry_save(
                 actor=world.users["focal"],
                 assessment=old,
                 node_code=node.code,
                 raw_inputs=Entry.objects.get(assessment=old, node_code=node.code).raw_inputs
-                if version
+                if revision
                 else {},
                 justification="Hồ sơ lưu tại văn phòng",
-                expected_version=version,
+                expected_revision=revision,
             )
     assessment_submit(actor=world.users["head"], assessment=old)
     page = _page(client, reverse("assessments:detail", args=[a.pk]))
@@ -156,7 +156,7 @@ def test_my_criteria_with_deadline_and_progress(world: Any) -> None:
         assessment=a,
         node_code="1.4.1",
         raw_inputs={"done": "9", "planned": "10"},
-        expected_version=0,
+        expected_revision=0,
     )
     page = _page(_client(world, "officer"), reverse("assessments:mine"))
     assert "Tuyên truyền CCHC" in page and "1/2" in page
@@ -172,7 +172,7 @@ def test_board_sorts_filters_and_exports(world: Any) -> None:
         assessment=a,
         node_code="1.2",
         raw_inputs={"late_reports": "0"},
-        expected_version=0,
+        expected_revision=0,
     )
     client = _client(world, "organiser")
     url = reverse("assessments:board", args=[world.campaign.slug])
@@ -221,7 +221,7 @@ def test_workflow_buttons_by_role_and_the_return_page(small_world: Any) -> None:
         assessment=a,
         node_code="1.1",
         raw_inputs={"score": "5"},
-        expected_version=0,
+        expected_revision=0,
     )
     url = reverse("assessments:detail", args=[a.pk])
     focal = _page(_client(w, "focal"), url)

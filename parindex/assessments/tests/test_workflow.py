@@ -143,7 +143,7 @@ def test_the_whole_cycle(small_world: Any) -> None:
         assessment=a,
         node_code="1.1",
         raw_inputs={"score": "9"},
-        expected_version=1,
+        expected_revision=1,
     )
     second = assessment_submit(actor=w.users["head"], assessment=a)
     assert second.number == 2

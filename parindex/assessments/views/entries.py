@@ -82,7 +82,7 @@ def _lines(specs: tuple[Any, ...], raw: dict[str, Any]) -> list[tuple[str, str]]
 
 def _entry_json(entry: Any, decimals: int) -> dict[str, Any]:
     return {
-        "version": entry.version,
+        "revision": entry.revision,
         "points": format_points(entry.points, decimals) if entry.points is not None else "",
         "saved_at": timezone.localtime(entry.updated_at).strftime("%H:%M"),
         "by": entry.updated_by.get_full_name() if entry.updated_by else "",
@@ -92,14 +92,14 @@ def _entry_json(entry: Any, decimals: int) -> dict[str, Any]:
 @require_POST
 @login_required
 def save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """Autosave one criterion; 409 with both versions when the form was based on an older
-    version; 400/403 with the reason otherwise."""
+    """Autosave one criterion; 409 with both revisions when the form was based on an older
+    revision; 400/403 with the reason otherwise."""
     assessment = assessment_or_404(request, pk)
     ctx = context_for(assessment)
     node = _node(ctx, code)
     specs = input_specs(ctx.framework, code) if node.is_leaf else ()
     try:
-        expected = int(request.POST.get("version", "0") or 0)
+        expected = int(request.POST.get("revision", "0") or 0)
     except ValueError:
         expected = 0
     try:
@@ -110,7 +110,7 @@ def save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             raw_inputs=raw_from_post(request.POST, specs),
             justification=request.POST.get("justification", ""),
             not_applicable_reason=na_reason_from_post(request.POST),
-            expected_version=expected,
+            expected_revision=expected,
             context=ctx,
         )
     except EntryConflict as exc:
@@ -133,7 +133,7 @@ def save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 "conflict": True,
                 "message": exc.messages[0],
                 "html": html,
-                "theirs_version": theirs.version if theirs else None,
+                "theirs_revision": theirs.revision if theirs else None,
             },
             status=409,
         )

@@ -30,7 +30,7 @@ NOT_SAVED = "Chưa nhập được (không có thay đổi nào được lưu): 
 CHANGED_SINCE = "hồ sơ đã thay đổi sau khi xem trước; hãy tải tệp lên lại."
 
 # The uploaded sheet waits here between its preview and "Áp dụng"; the ticket is bound to the
-# person, the assessment and the entries' versions the preview showed.
+# person, the assessment and the entries' revisions the preview showed.
 STAGE = UploadStage("tmp/entry-imports", "parindex.assessments.import")
 WORDING = TicketWording(
     expired="Bản xem trước đã quá hạn một giờ: hãy tải tệp lên lại.",
@@ -62,7 +62,7 @@ def _apply(
         messages.error(request, WORDING.message(error))
         return redirect("assessments:import", pk=assessment.pk)
     preview = read_import(ctx, staged.file.content, request.user)
-    if not preview.ok or {c.code: c.version for c in preview.changes} != staged.meta["versions"]:
+    if not preview.ok or {c.code: c.revision for c in preview.changes} != staged.meta["revisions"]:
         # the assessment changed since the preview: the sheet is shown again as it reads now
         context.update(preview=preview, filename=staged.file.name)
         context["error"] = NOT_SAVED + CHANGED_SINCE
@@ -73,7 +73,7 @@ def _apply(
             raw_inputs=c.raw,
             justification=c.justification,
             not_applicable_reason=c.not_applicable_reason,
-            expected_version=c.version,
+            expected_revision=c.revision,
         )
         for c in preview.changes
     ]
@@ -121,6 +121,6 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
                     [(upload.name or "", data)],
                     user=request.user,
                     assessment=assessment.pk,
-                    versions={c.code: c.version for c in preview.changes},
+                    revisions={c.code: c.revision for c in preview.changes},
                 )
     return render(request, "assessments/import.html", context)

@@ -5,7 +5,7 @@ one row per item), columns ``Mã | Tiêu chí | Số liệu | Tên trường | K
 tại | Giải trình | Không áp dụng (lý do)``. Only Giá trị, Giải trình (first row of each
 criterion) and Không áp dụng (where the set allows it) can be edited; the sheet is protected
 so the descriptive columns stay as they are. A hidden sheet keeps the assessment's id and each
-entry's version, so an import made from an old download is refused where the entry changed
+entry's revision, so an import made from an old download is refused where the entry changed
 since (optimistic locking, offline).
 
 Reading checks every value with the same code as the form (:func:`.evaluation.evaluate`) and

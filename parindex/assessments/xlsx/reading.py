@@ -23,6 +23,7 @@ from .sheet import (
     COL_NOTE,
     COL_VALUE,
     META_SHEET,
+    REVISION_KEY,
     SHEET,
 )
 
@@ -58,7 +59,7 @@ class ImportChange:
     raw: dict[str, Any]
     justification: str
     not_applicable_reason: str
-    version: int  # the entry's version now (0: none yet)
+    revision: int  # the entry's revision now (0: none yet)
     points: Decimal | None
     old_points: Decimal | None
     fields: list[str] = field(default_factory=list)  # what changes, in words
@@ -101,7 +102,7 @@ def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) ->
     if SHEET not in wb:
         preview.errors.append(f"Tệp không có trang “{SHEET}” (hãy dùng tệp tải từ trang này).")
         return preview
-    versions_in_file: dict[str, int] | None = None
+    revisions_in_file: dict[str, int] | None = None
     if META_SHEET in wb:
         found: dict[str, int] = {}
         for _number, cells in wb[META_SHEET].values():
@@ -112,9 +113,9 @@ def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) ->
                     "Tệp này được tải từ hồ sơ tự đánh giá khác (đơn vị hoặc đợt khác)."
                 )
                 return preview
-            if isinstance(key, str) and key.startswith("version:") and isinstance(value, int):
-                found[key.split(":", 1)[1]] = value
-        versions_in_file = found
+            if isinstance(key, str) and key.startswith(REVISION_KEY) and isinstance(value, int):
+                found[key.removeprefix(REVISION_KEY)] = value
+        revisions_in_file = found
     ws = wb[SHEET]
     header_row = None
     for r in range(1, _HEADER_SEARCH_ROWS + 1):
@@ -166,7 +167,7 @@ def read_import(ctx: AssessmentContext, source: IO[bytes] | bytes, user: Any) ->
             got.raw[name] = value
     entries = {e.node_code: e for e in self_entries(ctx.assessment)}
     for code, got in collected.items():
-        _check_criterion(ctx, code, got, entries.get(code), versions_in_file, user, preview)
+        _check_criterion(ctx, code, got, entries.get(code), revisions_in_file, user, preview)
     return preview
 
 
@@ -175,7 +176,7 @@ def _check_criterion(
     code: str,
     got: _Collected,
     entry: Entry | None,
-    versions_in_file: dict[str, int] | None,
+    revisions_in_file: dict[str, int] | None,
     user: Any,
     preview: ImportPreview,
 ) -> None:
@@ -238,9 +239,9 @@ def _check_criterion(
             f"Dòng {got.first_row}: bạn không được giao chấm tiêu chí {code}; không nhập được."
         )
         return
-    current = entry.version if entry else 0
-    # A file without versions (a sheet made by hand) is checked against nothing.
-    in_file = versions_in_file.get(code, 0) if versions_in_file is not None else current
+    current = entry.revision if entry else 0
+    # A file without revisions (a sheet made by hand) is checked against nothing.
+    in_file = revisions_in_file.get(code, 0) if revisions_in_file is not None else current
     if current != in_file:
         who = entry.updated_by.get_full_name() if entry and entry.updated_by else "người khác"
         preview.errors.append(
@@ -255,7 +256,7 @@ def _check_criterion(
             raw=raw,
             justification=got.justification,
             not_applicable_reason=got.na,
-            version=current,
+            revision=current,
             points=ev.points,
             old_points=entry.points if entry else None,
             fields=fields,

@@ -17,6 +17,8 @@ from ..evaluation import describe_spec
 
 SHEET = "Tự đánh giá"
 META_SHEET = "_parindex"
+# The hidden sheet's key for an entry's revision: "version:<code>", the name files in use carry.
+REVISION_KEY = "version:"
 HEADERS = (
     ("Mã", 9),
     ("Tiêu chí", 48),
@@ -142,6 +144,6 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
     append(meta, ["framework_sha256", ctx.version.sha256])
     append(meta, ["exported_at", timezone.localtime().isoformat(timespec="seconds")])
     for code, entry in sorted(entries.items()):
-        append(meta, [f"version:{code}", entry.version])
+        append(meta, [f"{REVISION_KEY}{code}", entry.revision])
     meta.sheet_state = "hidden"
     return workbook_bytes(wb)

@@ -1,7 +1,7 @@
 """Every write to campaigns goes through these functions (keyword-only, typed).
 
 Each one is one transaction: ``parindex.core.actions.lock`` the row with the permission check
-(``..permissions``) on the row as stored and the version the user loaded (``expected_version``),
+(``..permissions``) on the row as stored and the revision the user loaded (``expected_revision``),
 the state check (``.transitions`` for the campaign's and the phases' status machines),
 ``save_versioned``, and an audit entry declared in ``..audit_actions``.
 """

@@ -1,7 +1,7 @@
 """Campaigns and their ranking groups: one function per change.
 
 Each service is one transaction: ``lock`` the row (the organiser's permission checked on the row
-as stored, and the version the user loaded), the status machine (``.transitions``) and the
+as stored, and the revision the user loaded), the status machine (``.transitions``) and the
 input, ``save_versioned``, one audit entry.
 """
 
@@ -78,13 +78,13 @@ def _check_period(period_start: date | None, period_end: date | None) -> None:
         raise ServiceError("Ngày kết thúc kỳ đánh giá phải sau ngày bắt đầu.")
 
 
-def _lock_campaign(campaign: Campaign, actor: Any, expected_version: int | None) -> Campaign:
+def _lock_campaign(campaign: Campaign, actor: Any, expected_revision: int | None) -> Campaign:
     return lock(
         Campaign,
         campaign.pk,
         actor=actor,
         check=ensure_can_manage_campaign,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=campaign_conflict(campaign),
     )
 
@@ -133,7 +133,7 @@ def campaign_update(
     *,
     campaign: Campaign,
     actor: Any,
-    expected_version: int,
+    expected_revision: int,
     name: str,
     plan_reference: str,
     period_start: date | None,
@@ -143,7 +143,7 @@ def campaign_update(
 ) -> Campaign:
     """Edit the campaign's description. Year and slug change only before opening."""
     with transaction.atomic():
-        current = _lock_campaign(campaign, actor, expected_version)
+        current = _lock_campaign(campaign, actor, expected_revision)
         ensure_not_closed(current)
         fields: dict[str, Any] = {
             "name": required_text(name, "tên đợt đánh giá"),
@@ -172,11 +172,11 @@ def campaign_update(
 
 
 def campaign_open(
-    *, campaign: Campaign, actor: Any, expected_version: int | None = None
+    *, campaign: Campaign, actor: Any, expected_revision: int | None = None
 ) -> Campaign:
     """Open the campaign: it needs at least one unit; every criteria-set version used is frozen."""
     with transaction.atomic():
-        current = _lock_campaign(campaign, actor, expected_version)
+        current = _lock_campaign(campaign, actor, expected_revision)
         target = CAMPAIGN_RUNNER.ensure(actor, current, CampaignAction.OPEN)
         members = list(
             AssessedUnit.objects.filter(campaign=current).select_related("unit", "framework")
@@ -205,16 +205,16 @@ def campaign_open(
 
 
 def campaign_close(
-    *, campaign: Campaign, actor: Any, expected_version: int | None = None
+    *, campaign: Campaign, actor: Any, expected_revision: int | None = None
 ) -> Campaign:
     """End the campaign; every phase still open is closed with it (all in one transaction)."""
     with transaction.atomic():
-        current = _lock_campaign(campaign, actor, expected_version)
+        current = _lock_campaign(campaign, actor, expected_revision)
         target = CAMPAIGN_RUNNER.ensure(actor, current, CampaignAction.CLOSE)
         now = timezone.now()
         still_open = Phase.objects.filter(campaign=current, state=PhaseState.OPEN)
         closing = list(still_open.values_list("kind", flat=True))
-        still_open.update(state=PhaseState.CLOSED, closed_at=now, version=F("version") + 1)
+        still_open.update(state=PhaseState.CLOSED, closed_at=now, revision=F("revision") + 1)
         old = current.status
         save_versioned(current, {"status": target.value, "closed_at": now})
         audit_record(
@@ -246,13 +246,13 @@ def _check_group_code(campaign: Campaign, code: str, exclude_pk: int | None = No
     return code
 
 
-def _lock_group(group: RankingGroup, actor: Any, expected_version: int | None) -> RankingGroup:
+def _lock_group(group: RankingGroup, actor: Any, expected_revision: int | None) -> RankingGroup:
     return lock(
         RankingGroup.objects.select_related("campaign"),
         group.pk,
         actor=actor,
         check=manages_campaign_of,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=f"Nhóm xếp hạng “{group.name}” vừa được người khác sửa; {RELOAD}",
         missing_message=f"Nhóm xếp hạng “{group.name}” không còn; vui lòng tải lại trang.",
     )
@@ -287,13 +287,13 @@ def group_update(
     *,
     group: RankingGroup,
     actor: Any,
-    expected_version: int,
+    expected_revision: int,
     code: str,
     name: str,
     position: int,
 ) -> RankingGroup:
     with transaction.atomic():
-        current = _lock_group(group, actor, expected_version)
+        current = _lock_group(group, actor, expected_revision)
         campaign = current.campaign
         ensure_not_closed(campaign)
         fields: dict[str, Any] = {"name": required_text(name, "tên nhóm"), "position": position}
@@ -314,9 +314,9 @@ def group_update(
     return group
 
 
-def group_delete(*, group: RankingGroup, actor: Any, expected_version: int | None = None) -> None:
+def group_delete(*, group: RankingGroup, actor: Any, expected_revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _lock_group(group, actor, expected_version)
+        current = _lock_group(group, actor, expected_revision)
         ensure_not_closed(current.campaign)
         count = AssessedUnit.objects.filter(group=current).count()
         if count:

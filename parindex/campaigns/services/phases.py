@@ -55,14 +55,14 @@ def _label(phase: Phase) -> str:
     return str(phase.get_kind_display())
 
 
-def _lock_phase(phase: Phase, actor: Any, expected_version: int | None) -> Phase:
+def _lock_phase(phase: Phase, actor: Any, expected_revision: int | None) -> Phase:
     """The phase and its campaign, locked; the organiser's permission on the stored campaign."""
     return lock(
         Phase.objects.select_related("campaign"),
         phase.pk,
         actor=actor,
         check=manages_campaign_of,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=phase_conflict(phase),
     )
 
@@ -71,13 +71,13 @@ def phase_set_dates(
     *,
     phase: Phase,
     actor: Any,
-    expected_version: int,
+    expected_revision: int,
     starts_on: date | None,
     deadline: date | None,
 ) -> Phase:
     """Planned start and deadline (the end of that day, Asia/Ho_Chi_Minh)."""
     with transaction.atomic():
-        current = _lock_phase(phase, actor, expected_version)
+        current = _lock_phase(phase, actor, expected_revision)
         if starts_on and deadline and deadline < starts_on:
             raise ServiceError(
                 f"Hạn chót của giai đoạn {_label(current)} ({rules.fmt_date(deadline)}) phải "
@@ -126,19 +126,19 @@ def _move(
     )
 
 
-def phase_open(*, phase: Phase, actor: Any, expected_version: int | None = None) -> Phase:
+def phase_open(*, phase: Phase, actor: Any, expected_revision: int | None = None) -> Phase:
     """Open a phase never opened (the campaign must be open)."""
     with transaction.atomic():
-        current = _lock_phase(phase, actor, expected_version)
+        current = _lock_phase(phase, actor, expected_revision)
         target = PHASE_RUNNER.ensure(actor, current, PhaseAction.OPEN)
         _move(current, actor, PhaseAction.OPEN, target)
     copy_back(phase, current)
     return phase
 
 
-def phase_close(*, phase: Phase, actor: Any, expected_version: int | None = None) -> Phase:
+def phase_close(*, phase: Phase, actor: Any, expected_revision: int | None = None) -> Phase:
     with transaction.atomic():
-        current = _lock_phase(phase, actor, expected_version)
+        current = _lock_phase(phase, actor, expected_revision)
         target = PHASE_RUNNER.ensure(actor, current, PhaseAction.CLOSE)
         _move(current, actor, PhaseAction.CLOSE, target)
     copy_back(phase, current)
@@ -151,11 +151,11 @@ def phase_reopen(
     actor: Any,
     reason: str,
     deadline: date | None = None,
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
 ) -> Phase:
     """Open a closed phase again (with a reason), optionally with a new deadline."""
     with transaction.atomic():
-        current = _lock_phase(phase, actor, expected_version)
+        current = _lock_phase(phase, actor, expected_revision)
         why = required_text(reason, "lý do mở lại giai đoạn")
         target = PHASE_RUNNER.ensure(actor, current, PhaseAction.REOPEN)
         extra: dict[str, Any] = {}
@@ -174,7 +174,7 @@ def phase_reopen(
 def _end(
     row: PhaseException | NotApplicableDeclaration, actor: Any, verb: str, *, already: str
 ) -> None:
-    """End an active row (not versioned): ``is_active`` off, ``{verb}_at`` now and
+    """End an active row (it has no revision): ``is_active`` off, ``{verb}_at`` now and
     ``{verb}_by`` the actor, stored and on ``row``. An ended row is refused with ``already``."""
     if not row.is_active:
         raise ServiceError(already)

@@ -133,14 +133,14 @@ def task_create(
     return task
 
 
-def _lock_task(task: PlanTask, actor: Any, expected_version: int | None) -> PlanTask:
+def _lock_task(task: PlanTask, actor: Any, expected_revision: int | None) -> PlanTask:
     """The task and its campaign, locked; who may edit that plan, on the stored rows."""
     return lock(
         PlanTask.objects.select_related("campaign"),
         task.pk,
         actor=actor,
         check=edits_task,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=f"Nhiệm vụ “{task.title[:80]}” vừa được người khác sửa; {RELOAD}",
         missing_message=f"Nhiệm vụ “{task.title[:80]}” không còn; vui lòng tải lại trang.",
     )
@@ -150,7 +150,7 @@ def task_update(
     *,
     task: PlanTask,
     actor: Any,
-    expected_version: int,
+    expected_revision: int,
     title: str,
     time_text: str,
     due_on: date | None,
@@ -162,7 +162,7 @@ def task_update(
     notes: str,
 ) -> PlanTask:
     with transaction.atomic():
-        current = _lock_task(task, actor, expected_version)
+        current = _lock_task(task, actor, expected_revision)
         campaign = current.campaign
         owner_unit = current.owner_unit
         ensure_not_closed(campaign)
@@ -204,12 +204,12 @@ def task_set_status(
     task: PlanTask,
     actor: Any,
     status: str,
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
     done_on: date | None = None,
 ) -> PlanTask:
     """Mark progress. Done records the day (today unless given); other statuses clear it."""
     with transaction.atomic():
-        current = _lock_task(task, actor, expected_version)
+        current = _lock_task(task, actor, expected_revision)
         if status not in TaskStatus.values:
             raise ServiceError(f"Tình trạng “{status}” không hợp lệ.")
         ensure_not_closed(current.campaign)
@@ -228,9 +228,9 @@ def task_set_status(
     return task
 
 
-def task_delete(*, task: PlanTask, actor: Any, expected_version: int | None = None) -> None:
+def task_delete(*, task: PlanTask, actor: Any, expected_revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _lock_task(task, actor, expected_version)
+        current = _lock_task(task, actor, expected_revision)
         ensure_not_closed(current.campaign)
         audit_record(
             actor=actor,

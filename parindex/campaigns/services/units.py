@@ -157,13 +157,13 @@ def assessed_unit_add(
     )[0]
 
 
-def _lock_member(assessed: AssessedUnit, actor: Any, expected_version: int | None) -> AssessedUnit:
+def _lock_member(assessed: AssessedUnit, actor: Any, expected_revision: int | None) -> AssessedUnit:
     return lock(
         AssessedUnit.objects.select_related("campaign"),
         assessed.pk,
         actor=actor,
         check=manages_campaign_of,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=(
             f"{assessed.unit.name} vừa được người khác đổi nhóm hoặc bộ tiêu chí; {RELOAD}"
         ),
@@ -175,13 +175,13 @@ def assessed_unit_update(
     *,
     assessed: AssessedUnit,
     actor: Any,
-    expected_version: int,
+    expected_revision: int,
     group: RankingGroup,
     framework: FrameworkVersion,
 ) -> AssessedUnit:
     """Move a unit to another group (until the campaign ends) or set (only before opening)."""
     with transaction.atomic():
-        current = _lock_member(assessed, actor, expected_version)
+        current = _lock_member(assessed, actor, expected_revision)
         campaign = current.campaign
         ensure_not_closed(campaign)
         _check_group(campaign, group)
@@ -210,10 +210,10 @@ def assessed_unit_update(
 
 
 def assessed_unit_remove(
-    *, assessed: AssessedUnit, actor: Any, expected_version: int | None = None
+    *, assessed: AssessedUnit, actor: Any, expected_revision: int | None = None
 ) -> None:
     with transaction.atomic():
-        current = _lock_member(assessed, actor, expected_version)
+        current = _lock_member(assessed, actor, expected_revision)
         ensure_preparing(current.campaign, "bỏ đơn vị khỏi đợt")
         audit_record(
             actor=actor,

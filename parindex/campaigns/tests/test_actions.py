@@ -1,5 +1,5 @@
 """The action layer in campaigns: the permission checked on the row as stored, ConflictError
-with both versions, the status machines answering both the pages and the services, multi-row
+with both revisions, the status machines answering both the pages and the services, multi-row
 writes all or nothing, every audit entry declared and shown with Vietnamese labels."""
 
 from __future__ import annotations
@@ -53,18 +53,18 @@ def fail_on_call(n: int, real: Any) -> Any:
     return wrapped
 
 
-# --- Optimistic locking: both versions --------------------------------------------------------
+# --- Optimistic locking: both revisions -------------------------------------------------------
 
 
-def test_campaign_conflict_carries_both_versions_and_names_the_campaign(
+def test_campaign_conflict_carries_both_revisions_and_names_the_campaign(
     world: World, setup: Setup
 ) -> None:
     campaign = setup.campaign
-    loaded = campaign.version
+    loaded = campaign.revision
     services.campaign_update(
         campaign=Campaign.objects.get(pk=campaign.pk),
         actor=world.users["organiser"],
-        expected_version=loaded,
+        expected_revision=loaded,
         name="Tên mới",
         plan_reference="",
         period_start=None,
@@ -74,14 +74,14 @@ def test_campaign_conflict_carries_both_versions_and_names_the_campaign(
         services.campaign_update(
             campaign=campaign,
             actor=world.users["organiser"],
-            expected_version=loaded,
+            expected_revision=loaded,
             name="Tên khác",
             plan_reference="",
             period_start=None,
             period_end=None,
         )
-    assert caught.value.expected_version == loaded
-    assert caught.value.current_version == loaded + 1
+    assert caught.value.expected_revision == loaded
+    assert caught.value.current_revision == loaded + 1
     assert caught.value.current.name == "Tên mới"
     assert "Xác định Chỉ số CCHC năm 2025" in caught.value.messages[0]
     assert "vừa được người khác thay đổi" in caught.value.messages[0]
@@ -90,53 +90,53 @@ def test_campaign_conflict_carries_both_versions_and_names_the_campaign(
 
 def test_service_updates_the_callers_copy(world: World, setup: Setup) -> None:
     campaign = setup.campaign
-    before = campaign.version
+    before = campaign.revision
     returned = services.campaign_update(
         campaign=campaign,
         actor=world.users["organiser"],
-        expected_version=before,
+        expected_revision=before,
         name="Tên mới",
         plan_reference="",
         period_start=None,
         period_end=None,
     )
     assert returned is campaign
-    assert (campaign.name, campaign.version) == ("Tên mới", before + 1)
+    assert (campaign.name, campaign.revision) == ("Tên mới", before + 1)
 
 
 def test_open_and_close_with_a_stale_page_are_conflicts(world: World, setup: Setup) -> None:
     actor = world.users["organiser"]
     campaign = setup.campaign
-    stale = campaign.version
+    stale = campaign.revision
     services.campaign_update(
         campaign=Campaign.objects.get(pk=campaign.pk),
         actor=actor,
-        expected_version=stale,
+        expected_revision=stale,
         name="Đổi tên",
         plan_reference="",
         period_start=None,
         period_end=None,
     )
     with pytest.raises(ConflictError) as caught:
-        services.campaign_open(campaign=campaign, actor=actor, expected_version=stale)
-    assert (caught.value.expected_version, caught.value.current_version) == (stale, stale + 1)
+        services.campaign_open(campaign=campaign, actor=actor, expected_revision=stale)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (stale, stale + 1)
     assert refresh(campaign).status == CampaignStatus.PREPARING
-    services.campaign_open(campaign=campaign, actor=actor, expected_version=campaign.version)
+    services.campaign_open(campaign=campaign, actor=actor, expected_revision=campaign.revision)
     assert campaign.status == CampaignStatus.OPEN
     with pytest.raises(ConflictError):
-        services.campaign_close(campaign=campaign, actor=actor, expected_version=stale)
+        services.campaign_close(campaign=campaign, actor=actor, expected_revision=stale)
 
 
-def test_phase_transitions_bump_the_version_and_check_it(world: World, setup: Setup) -> None:
+def test_phase_transitions_bump_the_revision_and_check_it(world: World, setup: Setup) -> None:
     actor = world.users["organiser"]
     services.campaign_open(campaign=setup.campaign, actor=actor)
     phase = sa_phase(setup)
-    loaded = phase.version
-    services.phase_open(phase=phase, actor=actor, expected_version=loaded)
-    assert (phase.state, phase.version) == (PhaseState.OPEN, loaded + 1)
+    loaded = phase.revision
+    services.phase_open(phase=phase, actor=actor, expected_revision=loaded)
+    assert (phase.state, phase.revision) == (PhaseState.OPEN, loaded + 1)
     with pytest.raises(ConflictError) as caught:
-        services.phase_close(phase=sa_phase(setup), actor=actor, expected_version=loaded)
-    assert (caught.value.expected_version, caught.value.current_version) == (loaded, loaded + 1)
+        services.phase_close(phase=sa_phase(setup), actor=actor, expected_revision=loaded)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (loaded, loaded + 1)
     assert "Tự đánh giá, chấm điểm" in caught.value.messages[0]
     assert refresh(phase).state == PhaseState.OPEN
 
@@ -150,7 +150,7 @@ def test_closing_the_campaign_bumps_the_closed_phases(world: World, setup: Setup
         services.phase_set_dates(
             phase=phase,
             actor=actor,
-            expected_version=phase.version,
+            expected_revision=phase.revision,
             starts_on=None,
             deadline=date(2025, 12, 1),
         )
@@ -164,7 +164,7 @@ def test_closing_the_campaign_bumps_the_closed_phases(world: World, setup: Setup
         ("assessed_unit_update", None),
     ],
 )
-def test_other_conflicts_carry_both_versions(
+def test_other_conflicts_carry_both_revisions(
     world: World, setup: Setup, service: str, kwargs: dict[str, Any] | None
 ) -> None:
     actor = world.users["organiser"]
@@ -188,11 +188,11 @@ def test_other_conflicts_carry_both_versions(
     else:
         row = AssessedUnit.objects.get(campaign=setup.campaign, unit=world.commune)
         call = {"assessed": row, "group": setup.dept_group, "framework": row.framework}
-    type(row).objects.filter(pk=row.pk).update(version=row.version + 3)
+    type(row).objects.filter(pk=row.pk).update(revision=row.revision + 3)
     with pytest.raises(ConflictError) as caught:
-        getattr(services, service)(actor=actor, expected_version=row.version, **call)
-    assert caught.value.expected_version == row.version
-    assert caught.value.current_version == row.version + 3
+        getattr(services, service)(actor=actor, expected_revision=row.revision, **call)
+    assert caught.value.expected_revision == row.revision
+    assert caught.value.current_revision == row.revision + 3
 
 
 # --- The permission is checked on the row as stored --------------------------------------------
@@ -338,14 +338,14 @@ def test_pages_offer_what_the_services_allow(client: Client, world: World, setup
     assert "Cần có ít nhất một đơn vị được đánh giá trước khi mở đợt." in detail
 
 
-def test_phase_button_with_a_stale_version_is_refused(
+def test_phase_button_with_a_stale_revision_is_refused(
     client: Client, world: World, setup: Setup
 ) -> None:
     client.force_login(world.users["organiser"])
     services.campaign_open(campaign=setup.campaign, actor=world.users["organiser"])
     phase = sa_phase(setup)
     url = reverse("campaigns:phase_action", args=[setup.campaign.slug, phase.kind, "mo"])
-    response = client.post(url, {"version": phase.version + 5}, follow=True)
+    response = client.post(url, {"revision": phase.revision + 5}, follow=True)
     assert "vừa được người khác thay đổi" in response.content.decode()
     assert refresh(phase).state == PhaseState.NOT_OPENED
     assert client.post(url.replace("/mo/", "/khong-co/")).status_code == 404
@@ -470,7 +470,7 @@ def test_every_campaign_entry_is_declared_and_reads_in_vietnamese(
     services.campaign_update(
         campaign=campaign,
         actor=actor,
-        expected_version=campaign.version,
+        expected_revision=campaign.revision,
         name="Tên mới",
         plan_reference="12/KH",
         period_start=date(2025, 1, 1),
@@ -478,14 +478,19 @@ def test_every_campaign_entry_is_declared_and_reads_in_vietnamese(
     )
     group = services.group_create(campaign=campaign, actor=actor, code="tam", name="Tạm")
     services.group_update(
-        group=group, actor=actor, expected_version=group.version, code="tam-2", name="T", position=7
+        group=group,
+        actor=actor,
+        expected_revision=group.revision,
+        code="tam-2",
+        name="T",
+        position=7,
     )
     services.group_delete(group=group, actor=actor)
     member = AssessedUnit.objects.get(campaign=campaign, unit=world.commune2)
     services.assessed_unit_update(
         assessed=member,
         actor=actor,
-        expected_version=member.version,
+        expected_revision=member.revision,
         group=setup.dept_group,
         framework=member.framework,
     )
@@ -494,7 +499,7 @@ def test_every_campaign_entry_is_declared_and_reads_in_vietnamese(
     services.phase_set_dates(
         phase=phase,
         actor=actor,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=date(2025, 11, 1),
         deadline=date(2025, 11, 30),
     )
@@ -516,7 +521,7 @@ def test_every_campaign_entry_is_declared_and_reads_in_vietnamese(
     services.task_update(
         task=task,
         actor=actor,
-        expected_version=task.version,
+        expected_revision=task.revision,
         title="Việc mới",
         time_text="Tháng 10",
         due_on=date(2025, 10, 31),

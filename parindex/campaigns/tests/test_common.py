@@ -34,7 +34,7 @@ def test_button_form_errors_are_messages_led_by_its_name(
     slug = setup.campaign.slug
     response = client.post(
         reverse("campaigns:phase_dates", args=[slug, "self_assessment"]),
-        {"self_assessment-deadline": "31/02/2025", "self_assessment-version": "1"},
+        {"self_assessment-deadline": "31/02/2025", "self_assessment-revision": "1"},
     )
     assert response.status_code == 302
     date_error = "Tự đánh giá, chấm điểm: Nhập ngày theo dạng dd/mm/yyyy, ví dụ 30/11/2025."

@@ -53,7 +53,7 @@ def opened(world: World, setup: Setup) -> Opened:
     services.phase_set_dates(
         phase=phase,
         actor=organiser,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=None,
         deadline=date(2099, 11, 30),
     )
@@ -209,7 +209,7 @@ def test_unit_task_status_post_matrix(
 ) -> None:
     client.force_login(world.users[role])
     url = reverse("campaigns:task_status", args=[opened.setup.campaign.slug, opened.unit_task.pk])
-    response = client.post(url, {"status": "done", "version": opened.unit_task.version})
+    response = client.post(url, {"status": "done", "revision": opened.unit_task.revision})
     assert response.status_code == status
     opened.unit_task.refresh_from_db()
     assert (opened.unit_task.status == "done") is (status == 302)

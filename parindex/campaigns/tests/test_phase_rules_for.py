@@ -36,7 +36,7 @@ def running(world: World, setup: Setup) -> Setup:
             services.phase_set_dates(
                 phase=phase,
                 actor=actor,
-                expected_version=phase.version,
+                expected_revision=phase.revision,
                 starts_on=date(2025, 11, 1),
                 deadline=deadline,
             )

@@ -37,7 +37,7 @@ def test_task_crud_keeps_time_as_written_and_audits(world: World, setup: Setup) 
     services.task_update(
         task=task,
         actor=world.users["organiser"],
-        expected_version=task.version,
+        expected_revision=task.revision,
         title="Triển khai kế hoạch",
         time_text="Hoàn thành trước ngày 30/11/2025",
         due_on=date(2025, 11, 30),
@@ -57,7 +57,7 @@ def test_task_crud_keeps_time_as_written_and_audits(world: World, setup: Setup) 
         services.task_update(
             task=task,
             actor=world.users["organiser"],
-            expected_version=1,
+            expected_revision=1,
             title="X",
             time_text="",
             due_on=None,

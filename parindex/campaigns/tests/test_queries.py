@@ -81,7 +81,7 @@ def prepare(world: World, setup: Setup) -> None:
     services.phase_set_dates(
         phase=phase,
         actor=actor,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=None,
         deadline=date(2099, 11, 30),
     )

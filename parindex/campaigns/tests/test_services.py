@@ -98,13 +98,13 @@ def test_create_refused_for_another_organiser(world: World) -> None:
         )
 
 
-def test_update_with_stale_version_is_a_conflict(world: World, setup: Setup) -> None:
+def test_update_with_stale_revision_is_a_conflict(world: World, setup: Setup) -> None:
     campaign = setup.campaign
-    stale = campaign.version
+    stale = campaign.revision
     services.campaign_update(
         campaign=campaign,
         actor=world.users["organiser"],
-        expected_version=stale,
+        expected_revision=stale,
         name="Tên mới",
         plan_reference="12/KH-UBND",
         period_start=None,
@@ -115,7 +115,7 @@ def test_update_with_stale_version_is_a_conflict(world: World, setup: Setup) -> 
         services.campaign_update(
             campaign=Campaign.objects.get(pk=campaign.pk),
             actor=world.users["organiser"],
-            expected_version=stale,
+            expected_revision=stale,
             name="Tên khác",
             plan_reference="",
             period_start=None,
@@ -132,7 +132,7 @@ def test_slug_and_year_fixed_after_opening(world: World, setup: Setup) -> None:
         services.campaign_update(
             campaign=campaign,
             actor=world.users["organiser"],
-            expected_version=campaign.version,
+            expected_revision=campaign.revision,
             name=campaign.name,
             plan_reference="",
             period_start=None,
@@ -345,7 +345,7 @@ def test_move_group_after_opening_but_not_set(world: World, setup: Setup) -> Non
     services.assessed_unit_update(
         assessed=member,
         actor=world.users["organiser"],
-        expected_version=member.version,
+        expected_revision=member.revision,
         group=other_group,
         framework=member.framework,
     )
@@ -355,7 +355,7 @@ def test_move_group_after_opening_but_not_set(world: World, setup: Setup) -> Non
         services.assessed_unit_update(
             assessed=refresh(member),
             actor=world.users["organiser"],
-            expected_version=refresh(member).version,
+            expected_revision=refresh(member).revision,
             group=other_group,
             framework=new_set,
         )
@@ -371,7 +371,7 @@ def test_group_crud_and_delete_refused_with_members(world: World, setup: Setup) 
     services.group_update(
         group=group,
         actor=actor,
-        expected_version=group.version,
+        expected_revision=group.revision,
         code="moi-2",
         name="Mới hơn",
         position=9,
@@ -381,7 +381,7 @@ def test_group_crud_and_delete_refused_with_members(world: World, setup: Setup) 
         services.group_update(
             group=refresh(group),
             actor=actor,
-            expected_version=1,
+            expected_revision=1,
             code="moi-2",
             name="X",
             position=1,
@@ -410,14 +410,14 @@ def test_phase_dates_checked_and_audited(world: World, setup: Setup) -> None:
         services.phase_set_dates(
             phase=phase,
             actor=world.users["organiser"],
-            expected_version=phase.version,
+            expected_revision=phase.revision,
             starts_on=date(2025, 12, 1),
             deadline=date(2025, 11, 30),
         )
     services.phase_set_dates(
         phase=phase,
         actor=world.users["organiser"],
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=date(2025, 11, 1),
         deadline=date(2025, 11, 30),
     )
@@ -426,7 +426,7 @@ def test_phase_dates_checked_and_audited(world: World, setup: Setup) -> None:
         services.phase_set_dates(
             phase=phase,
             actor=world.users["organiser"],
-            expected_version=1,
+            expected_revision=1,
             starts_on=None,
             deadline=None,
         )
@@ -487,7 +487,7 @@ def test_phase_services_refused_to_others(world: World, setup: Setup) -> None:
             services.phase_set_dates(
                 phase=phase,
                 actor=world.users[who],
-                expected_version=phase.version,
+                expected_revision=phase.revision,
                 starts_on=None,
                 deadline=date(2025, 11, 30),
             )
@@ -501,7 +501,7 @@ def with_deadline(world: World, setup: Setup) -> Phase:
     services.phase_set_dates(
         phase=phase,
         actor=world.users["organiser"],
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=None,
         deadline=date(2025, 11, 30),
     )

@@ -135,7 +135,7 @@ def test_phase_dates_exception_and_open_through_pages(
         {
             "self_assessment-starts_on": "01/11/2025",
             "self_assessment-deadline": "30/11/2025",
-            "self_assessment-version": phase.version,
+            "self_assessment-revision": phase.revision,
         },
     )
     assert response.status_code == 302
@@ -244,7 +244,7 @@ def test_plan_tasks_through_pages_with_overdue_highlight(
     ) == ["Tự đánh giá", "Triển khai kế hoạch"]
     client.post(
         reverse("campaigns:task_status", args=[slug, tasks[0].pk]),
-        {"status": "done", "version": tasks[0].version},
+        {"status": "done", "revision": tasks[0].revision},
     )
     detail = client.get(reverse("campaigns:detail", args=[slug])).content.decode()
     assert "50%" in detail
@@ -287,7 +287,7 @@ def test_unit_dashboard_shows_own_deadline_and_next_steps(
     services.phase_set_dates(
         phase=phase,
         actor=organiser,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=None,
         deadline=today + timedelta(days=5),
     )
@@ -326,7 +326,7 @@ def test_home_panels(client: Client, world: World, setup: Setup) -> None:
     services.phase_set_dates(
         phase=phase,
         actor=organiser,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=None,
         deadline=today + timedelta(days=3),
     )

@@ -44,9 +44,9 @@ def visible_member(request: HttpRequest, campaign: Campaign, code: str) -> Asses
     return row
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    """The ``version`` a button's form carried (the row's version when the page was built)."""
-    raw = request.POST.get("version", "")
+def posted_revision(request: HttpRequest) -> int | None:
+    """The ``revision`` a button's form carried (the row's revision when the page was built)."""
+    raw = request.POST.get("revision", "")
     return int(raw) if raw.isdigit() else None
 
 

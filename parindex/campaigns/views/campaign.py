@@ -27,7 +27,7 @@ from ..permissions import (
 from ._common import (
     add_form_errors,
     managed_campaign,
-    posted_version,
+    posted_revision,
     show_errors,
     visible_campaign,
     with_phase_options,
@@ -103,7 +103,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "plan_reference": campaign.plan_reference,
         "period_start": campaign.period_start,
         "period_end": campaign.period_end,
-        "version": campaign.version,
+        "revision": campaign.revision,
     }
     form = CampaignForm(request.POST or None, initial=initial, campaign=campaign)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +112,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             campaign = services.campaign_update(
                 campaign=campaign,
                 actor=request.user,
-                expected_version=data["version"] or campaign.version,
+                expected_revision=data["revision"] or campaign.revision,
                 name=data["name"],
                 plan_reference=data["plan_reference"],
                 period_start=data["period_start"],
@@ -168,7 +168,7 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     try:
         services.campaign_open(
-            campaign=campaign, actor=request.user, expected_version=posted_version(request)
+            campaign=campaign, actor=request.user, expected_revision=posted_revision(request)
         )
     except ValidationError as exc:
         show_errors(request, exc)
@@ -183,7 +183,7 @@ def campaign_close(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = managed_campaign(request, slug)
     try:
         services.campaign_close(
-            campaign=campaign, actor=request.user, expected_version=posted_version(request)
+            campaign=campaign, actor=request.user, expected_revision=posted_revision(request)
         )
     except ValidationError as exc:
         show_errors(request, exc)

@@ -126,7 +126,7 @@ def task_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "co_units": list(task.co_units.all()),
         "co_text": task.co_text,
         "notes": task.notes,
-        "version": task.version,
+        "revision": task.revision,
     }
     form = TaskForm(
         request.POST or None,
@@ -138,7 +138,7 @@ def task_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.task_update(
                 task=task,
                 actor=request.user,
-                expected_version=form.cleaned_data["version"] or task.version,
+                expected_revision=form.cleaned_data["revision"] or task.revision,
                 **_task_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
@@ -174,7 +174,7 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 task=task,
                 actor=request.user,
                 status=form.cleaned_data["status"],
-                expected_version=form.cleaned_data["version"],
+                expected_revision=form.cleaned_data["revision"],
             )
         except ValidationError as exc:
             show_errors(request, exc)

@@ -39,7 +39,7 @@ from ._common import (
     add_form_errors,
     back,
     managed_campaign,
-    posted_version,
+    posted_revision,
     show_errors,
     show_form_errors,
     with_phase_options,
@@ -83,7 +83,7 @@ def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "code": group.code,
         "name": group.name,
         "position": group.position,
-        "version": group.version,
+        "revision": group.revision,
     }
     form = GroupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.group_update(
                 group=group,
                 actor=request.user,
-                expected_version=data["version"] or group.version,
+                expected_revision=data["revision"] or group.revision,
                 code=data["code"],
                 name=data["name"],
                 position=data["position"] if data["position"] is not None else group.position,
@@ -206,7 +206,7 @@ def unit_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial = {
         "group": assessed.group_id,
         "framework": assessed.framework_id,
-        "version": assessed.version,
+        "revision": assessed.revision,
     }
     form = MoveUnitForm(request.POST or None, initial=initial, assessed=assessed)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +215,7 @@ def unit_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.assessed_unit_update(
                 assessed=assessed,
                 actor=request.user,
-                expected_version=data["version"],
+                expected_revision=data["revision"],
                 group=data["group"],
                 framework=data["framework"] or assessed.framework,
             )
@@ -268,7 +268,7 @@ def phase_list(request: HttpRequest, slug: str) -> HttpResponse:
             initial={
                 "starts_on": row.phase.starts_on,
                 "deadline": row.phase.deadline,
-                "version": row.phase.version,
+                "revision": row.phase.revision,
             },
             prefix=kind,
         )
@@ -293,7 +293,7 @@ def phase_dates(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         services.phase_set_dates(
             phase=phase,
             actor=request.user,
-            expected_version=data["version"],
+            expected_revision=data["revision"],
             starts_on=data["starts_on"],
             deadline=data["deadline"],
         )
@@ -314,13 +314,13 @@ def phase_action(request: HttpRequest, slug: str, kind: str, action: str) -> Htt
     except ValueError:
         raise Http404("Không có thao tác này") from None
     label = phase.get_kind_display()
-    version = posted_version(request)
+    revision = posted_revision(request)
     try:
         if chosen == PhaseAction.OPEN:
-            services.phase_open(phase=phase, actor=request.user, expected_version=version)
+            services.phase_open(phase=phase, actor=request.user, expected_revision=revision)
             done = f"Đã mở giai đoạn {label}."
         elif chosen == PhaseAction.CLOSE:
-            services.phase_close(phase=phase, actor=request.user, expected_version=version)
+            services.phase_close(phase=phase, actor=request.user, expected_revision=revision)
             done = f"Đã đóng giai đoạn {label}."
         else:
             form = ReopenForm(request.POST, prefix=f"re-{kind}")
@@ -332,7 +332,7 @@ def phase_action(request: HttpRequest, slug: str, kind: str, action: str) -> Htt
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 deadline=form.cleaned_data["deadline"],
-                expected_version=version,
+                expected_revision=revision,
             )
             done = f"Đã mở lại giai đoạn {label}."
     except ValidationError as exc:

@@ -55,37 +55,37 @@ def test_a_missing_row_is_a_vietnamese_error() -> None:
         lock(Unit, 987654)
 
 
-def test_a_stale_version_is_a_conflict_carrying_both_versions_and_the_stored_row() -> None:
+def test_a_stale_revision_is_a_conflict_carrying_both_revisions_and_the_stored_row() -> None:
     unit = UnitFactory()
-    Unit.objects.filter(pk=unit.pk).update(version=5, name="Người khác vừa sửa")
+    Unit.objects.filter(pk=unit.pk).update(revision=5, name="Người khác vừa sửa")
     with pytest.raises(ConflictError) as caught, transaction.atomic():
-        lock(Unit, unit.pk, expected_version=unit.version)
+        lock(Unit, unit.pk, expected_revision=unit.revision)
     error = caught.value
-    assert (error.expected_version, error.current_version) == (unit.version, 5)
+    assert (error.expected_revision, error.current_revision) == (unit.revision, 5)
     assert error.current.name == "Người khác vừa sửa"
 
 
-def test_save_versioned_bumps_the_version_and_refuses_a_lost_update() -> None:
+def test_save_versioned_bumps_the_revision_and_refuses_a_lost_update() -> None:
     unit = UnitFactory(name="A")
     first = Unit.objects.get(pk=unit.pk)
     second = Unit.objects.get(pk=unit.pk)
     with transaction.atomic():
         save_versioned(first, {"name": "B"})
-    assert (first.name, first.version) == ("B", unit.version + 1)
+    assert (first.name, first.revision) == ("B", unit.revision + 1)
     with pytest.raises(ConflictError) as caught, transaction.atomic():
         save_versioned(second, {"name": "C"})
-    assert caught.value.expected_version == unit.version
-    assert caught.value.current_version == unit.version + 1
+    assert caught.value.expected_revision == unit.revision
+    assert caught.value.current_revision == unit.revision + 1
     stored = Unit.objects.get(pk=unit.pk)
-    assert (stored.name, stored.version) == ("B", unit.version + 1)
+    assert (stored.name, stored.revision) == ("B", unit.revision + 1)
 
 
-def test_save_versioned_with_an_explicit_expected_version() -> None:
+def test_save_versioned_with_an_explicit_expected_revision() -> None:
     unit = UnitFactory()
     with pytest.raises(ConflictError), transaction.atomic():
-        save_versioned(unit, {"name": "X"}, expected_version=unit.version + 7)
+        save_versioned(unit, {"name": "X"}, expected_revision=unit.revision + 7)
     with transaction.atomic():
-        save_versioned(unit, {"name": "X"}, expected_version=unit.version)
+        save_versioned(unit, {"name": "X"}, expected_revision=unit.revision)
     assert Unit.objects.get(pk=unit.pk).name == "X"
 
 

@@ -50,10 +50,10 @@ def _empty_stage() -> None:
 
 
 def test_files_and_what_was_signed_come_back_once() -> None:
-    ticket = STAGE.stage([("a.xlsx", b"1"), ("b.yaml", b"2")], user=ANH, into=3, version=None)
+    ticket = STAGE.stage([("a.xlsx", b"1"), ("b.yaml", b"2")], user=ANH, into=3, revision=None)
     assert len(_stored()) == 2
     staged = STAGE.take(ticket, user=ANH, into=3)
-    assert dict(staged.meta) == {"into": 3, "version": None}
+    assert dict(staged.meta) == {"into": 3, "revision": None}
     assert staged.files == (StagedFile("a.xlsx", b"1"), StagedFile("b.yaml", b"2"))
     assert staged.file.name == "a.xlsx"
     as_file = staged.file.as_file()
@@ -61,7 +61,7 @@ def test_files_and_what_was_signed_come_back_once() -> None:
     assert _stored() == []  # taken: read and removed
     with pytest.raises(TicketUsed) as used:
         STAGE.take(ticket, user=ANH)
-    assert dict(used.value.meta) == {"into": 3, "version": None}  # where to send the person
+    assert dict(used.value.meta) == {"into": 3, "revision": None}  # where to send the person
 
 
 def test_a_ticket_is_the_stager_s_and_bound_to_what_it_was_staged_for() -> None:

@@ -1,4 +1,4 @@
-"""The evidence services on the action layer: conflicts name both versions, side effects wait
+"""The evidence services on the action layer: conflicts name both revisions, side effects wait
 for the commit, uploading and attaching at once is all or nothing, audit entries name the
 document as people do (never by a hash), and assessments learns about evidence only through
 its hooks."""
@@ -46,15 +46,15 @@ DETAILS = {"number_symbol": "13/KH-UBND", "issued_on": None, "issuer": "", "titl
 # --- Optimistic locking --------------------------------------------------------------------------
 
 
-def test_stale_version_is_a_conflict_naming_both_versions(world):
+def test_stale_revision_is_a_conflict_naming_both_revisions(world):
     document = add_document(world)
-    stale = document.version - 1
+    stale = document.revision - 1
     with pytest.raises(ConflictError) as caught:
         evidence_update(
-            actor=world.users["focal"], document=document, expected_version=stale, **DETAILS
+            actor=world.users["focal"], document=document, expected_revision=stale, **DETAILS
         )
     error = caught.value
-    assert (error.expected_version, error.current_version) == (stale, document.version)
+    assert (error.expected_revision, error.current_revision) == (stale, document.revision)
     assert error.current.pk == document.pk
     assert f"Tài liệu «{document.label}» vừa được người khác sửa" in " ".join(error.messages)
     document.refresh_from_db()
@@ -63,28 +63,28 @@ def test_stale_version_is_a_conflict_naming_both_versions(world):
 
 def test_two_editors_from_the_same_page_second_is_refused(world):
     document = add_document(world)
-    loaded = document.version
+    loaded = document.revision
     first = EvidenceDocument.objects.get(pk=document.pk)
     second = EvidenceDocument.objects.get(pk=document.pk)
-    evidence_update(actor=world.users["focal"], document=first, expected_version=loaded, **DETAILS)
+    evidence_update(actor=world.users["focal"], document=first, expected_revision=loaded, **DETAILS)
     with pytest.raises(ConflictError) as caught:
         evidence_update(
             actor=world.users["head"],
             document=second,
-            expected_version=loaded,
+            expected_revision=loaded,
             **{**DETAILS, "title": "Của người thứ hai"},
         )
-    assert (caught.value.expected_version, caught.value.current_version) == (loaded, loaded + 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (loaded, loaded + 1)
     first.refresh_from_db()
-    assert first.title == "Khác" and first.version == loaded + 1
+    assert first.title == "Khác" and first.revision == loaded + 1
 
 
-def test_permission_is_checked_before_the_version(world):
-    """Someone who may not edit learns nothing about versions."""
+def test_permission_is_checked_before_the_revision(world):
+    """Someone who may not edit learns nothing about revisions."""
     document = add_document(world)
     with pytest.raises(PermissionDenied):
         evidence_update(
-            actor=world.users["other_head"], document=document, expected_version=0, **DETAILS
+            actor=world.users["other_head"], document=document, expected_revision=0, **DETAILS
         )
 
 
@@ -95,7 +95,7 @@ def test_update_of_a_deleted_document_says_so(world):
         evidence_update(
             actor=world.users["focal"],
             document=document,
-            expected_version=document.version,
+            expected_revision=document.revision,
             **DETAILS,
         )
 

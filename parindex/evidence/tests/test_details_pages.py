@@ -25,7 +25,7 @@ def _fields(document, prefix=""):
         f"{lead}issued_on": "02/03/2025",
         f"{lead}issuer": "UBND xã Sơn Lĩnh",
         f"{lead}title": "Kế hoạch đã sửa",
-        f"{lead}version": document.version,
+        f"{lead}revision": document.revision,
     }
 
 
@@ -40,7 +40,7 @@ def test_document_page_saves_the_details(world):
 
 def test_document_page_shows_the_refusal_on_the_form(world):
     document = add_document(world)
-    stale = {**_fields(document), "version": document.version - 1}
+    stale = {**_fields(document), "revision": document.revision - 1}
     response = _client(world).post(reverse("evidence:detail", args=[document.pk]), stale)
     assert response.status_code == 200
     assert "vừa được người khác sửa" in response.content.decode()
@@ -51,7 +51,7 @@ def test_document_page_shows_the_refusal_on_the_form(world):
 def test_confirm_page_shows_the_refusal_on_that_document_form(world):
     document = add_document(world)
     prefix = f"d{document.pk}"
-    stale = {**_fields(document, prefix), f"{prefix}-version": document.version - 1}
+    stale = {**_fields(document, prefix), f"{prefix}-revision": document.revision - 1}
     url = reverse("evidence:confirm", kwargs={"unit_code": world.commune.code})
     response = _client(world).post(url, {"ids": str(document.pk), **stale})
     assert response.status_code == 200

@@ -335,7 +335,7 @@ def test_update_cannot_change_details_under_the_snapshot(world, paused_submissio
         lambda: evidence_update(
             actor=user(world, "focal"),
             document=EvidenceDocument.objects.get(pk=document.pk),
-            expected_version=document.version,
+            expected_revision=document.revision,
             number_symbol="99/KH-UBND",
             issued_on=date(2025, 2, 2),
             issuer="UBND xã Sơn Lĩnh",
@@ -371,7 +371,7 @@ def _edit(world: World, document: EvidenceDocument, **changes: Any) -> EvidenceD
         **changes,
     }
     return evidence_update(
-        actor=world.users["focal"], document=document, expected_version=document.version, **values
+        actor=world.users["focal"], document=document, expected_revision=document.revision, **values
     )
 
 
@@ -384,7 +384,7 @@ def test_cited_document_details_cannot_change(world):
     assessment, documents = submittable(world)
     document = documents["1.2"]
     assessment_submit(actor=world.users["head"], assessment=assessment)
-    before, version, audits = document_dict(document), document.version, _updates()
+    before, revision, audits = document_dict(document), document.revision, _updates()
 
     for change in (
         {"number_symbol": "2/KH-UBND-sua"},
@@ -399,7 +399,7 @@ def test_cited_document_details_cannot_change(world):
         assert "không sửa số, ký hiệu, ngày ban hành" in message
 
     document.refresh_from_db()
-    assert (document_dict(document), document.version) == (before, version)
+    assert (document_dict(document), document.revision) == (before, revision)
     assert _updates() == audits
     assert document_locked_reason(document)
 
@@ -529,7 +529,7 @@ def test_document_page_shows_why_instead_of_the_form(world, client):
 
     before = document_dict(document)
     response = client.post(
-        url, {"number_symbol": "99/KH-UBND", "title": "Sửa", "version": document.version}
+        url, {"number_symbol": "99/KH-UBND", "title": "Sửa", "revision": document.revision}
     )
     assert response.status_code == 302
     document.refresh_from_db()

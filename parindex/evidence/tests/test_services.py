@@ -35,27 +35,27 @@ def test_update_normalises_and_confirms(world):
     document = evidence_update(
         actor=world.users["officer"],
         document=result.document,
-        expected_version=1,
+        expected_revision=1,
         number_symbol="số 12 / kh-ubnd",
         issued_on=date(2025, 1, 15),
         issuer="UBND xã Sơn Lĩnh",
         title="Kế hoạch CCHC năm 2025",
     )
     assert document.number_symbol == "12/KH-UBND" and document.is_confirmed
-    assert document.version == 2
+    assert document.revision == 2
     assert "12/kh-ubnd" in document.search_folded and "ke hoach cchc" in document.search_folded
     entry = AuditEntry.objects.get(action="evidence.update")
     assert entry.changes["number_symbol"] == ["", "12/KH-UBND"]
     assert entry.changes["issued_on"] == ["", "15/01/2025"]
 
 
-def test_update_with_a_stale_version_is_refused(world):
+def test_update_with_a_stale_revision_is_refused(world):
     document = add_document(world)
     with pytest.raises(ConflictError):
         evidence_update(
             actor=world.users["focal"],
             document=document,
-            expected_version=document.version - 1,
+            expected_revision=document.revision - 1,
             number_symbol="13/KH-UBND",
             issued_on=None,
             issuer="",
@@ -70,15 +70,18 @@ def test_officer_edits_only_what_they_uploaded(world):
     theirs = add_document(world, actor=world.users["focal"])
     kwargs = {"number_symbol": "1/TB-UBND", "issued_on": None, "issuer": "", "title": ""}
     evidence_update(
-        actor=world.users["officer"], document=mine, expected_version=mine.version, **kwargs
+        actor=world.users["officer"], document=mine, expected_revision=mine.revision, **kwargs
     )
     with pytest.raises(PermissionDenied):
         evidence_update(
-            actor=world.users["officer"], document=theirs, expected_version=theirs.version, **kwargs
+            actor=world.users["officer"],
+            document=theirs,
+            expected_revision=theirs.revision,
+            **kwargs,
         )
     for role in ("organiser", "council", "other_head"):
         with pytest.raises(PermissionDenied):
-            evidence_update(actor=world.users[role], document=mine, expected_version=2, **kwargs)
+            evidence_update(actor=world.users[role], document=mine, expected_revision=2, **kwargs)
 
 
 def test_attach_one_document_to_several_criteria(world):

@@ -104,7 +104,7 @@ def test_upload_several_files_then_confirm(world, media):
                 f"d{doc.pk}-issued_on": day,
                 f"d{doc.pk}-issuer": "UBND xã Sơn Lĩnh",
                 f"d{doc.pk}-title": "Tài liệu",
-                f"d{doc.pk}-version": doc.version,
+                f"d{doc.pk}-revision": doc.revision,
             }
         )
     saved = client.post(response["Location"].split("?")[0], data)
@@ -124,7 +124,7 @@ def test_confirm_shows_date_errors(world):
             "ids": str(document.pk),
             f"d{document.pk}-number_symbol": "1/KH-UBND",
             f"d{document.pk}-issued_on": "32/13/2025",
-            f"d{document.pk}-version": document.version,
+            f"d{document.pk}-revision": document.revision,
         },
     )
     assert response.status_code == 200
@@ -239,7 +239,7 @@ def test_detail_edit(world):
             "issued_on": "ngày 2 tháng 2 năm 2025",
             "issuer": "UBND xã Sơn Lĩnh",
             "title": "Kế hoạch sửa",
-            "version": document.version,
+            "revision": document.revision,
         },
     )
     assert response.status_code == 302
@@ -250,7 +250,7 @@ def test_detail_edit(world):
 def test_detail_edit_refused_to_readers(world):
     document = add_document(world)
     response = logged_in(world, "organiser").post(
-        reverse("evidence:detail", args=[document.pk]), {"version": document.version}
+        reverse("evidence:detail", args=[document.pk]), {"revision": document.revision}
     )
     assert response.status_code == 403
 

@@ -134,7 +134,7 @@ def build_world(prefix: str = "e", *, period: tuple[date, date] | None = None) -
     campaign_services.phase_set_dates(
         phase=phase,
         actor=admin,
-        expected_version=phase.version,
+        expected_revision=phase.revision,
         starts_on=today - timedelta(days=30),
         deadline=today + timedelta(days=10),
     )
@@ -206,7 +206,7 @@ def add_document(
     return evidence_update(
         actor=owner,
         document=result.document,
-        expected_version=result.document.version,
+        expected_revision=result.document.revision,
         number_symbol=number,
         issued_on=issued_on,
         issuer="UBND xã Sơn Lĩnh",

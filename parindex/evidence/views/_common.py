@@ -63,7 +63,7 @@ def save_details(request: HttpRequest, document: EvidenceDocument, form: Metadat
         services.evidence_update(
             actor=request.user,
             document=document,
-            expected_version=data["version"],
+            expected_revision=data["revision"],
             number_symbol=data["number_symbol"],
             issued_on=data["issued_on"],
             issuer=data["issuer"],

@@ -1,7 +1,7 @@
 """Writes to criteria sets: one function per state change.
 
 Every function is one transaction: it locks the version's row with ``core.actions.lock``
-(permission and "still a draft" checked on the row as stored, and the version the user loaded),
+(permission and "still a draft" checked on the row as stored, and the revision the user loaded),
 writes with ``save_versioned``, records a declared audit action (:mod:`..audit_actions`) and
 keeps a version's canonical YAML, SHA-256 and node rows in step (they are always written
 together from a document the engine has checked). Files with errors are refused with every

@@ -1,5 +1,5 @@
 """What the criteria-set services share: the lock on a draft's row, checked as stored (a
-manager of the set, still a draft, the version the user loaded), and its messages."""
+manager of the set, still a draft, the revision the user loaded), and its messages."""
 
 from __future__ import annotations
 
@@ -35,16 +35,16 @@ def conflict_message(version: FrameworkVersion) -> str:
 
 
 def lock_draft(
-    actor: Any, version: FrameworkVersion, expected_version: int | None = None
+    actor: Any, version: FrameworkVersion, expected_revision: int | None = None
 ) -> FrameworkVersion:
     """The draft's row, locked for this transaction, checked as stored (manager, draft, and
-    the version the user loaded when given)."""
+    the revision the user loaded when given)."""
     return lock(
         FrameworkVersion,
         version.pk,
         actor=actor,
         check=ensure_can_change_draft,
-        expected_version=expected_version,
+        expected_revision=expected_revision,
         conflict_message=conflict_message(version),
         missing_message="Dự thảo này không còn tồn tại (có thể đã bị xóa); hãy tải lại trang.",
     )

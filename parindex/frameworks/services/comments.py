@@ -88,11 +88,11 @@ def draft_uninvite_unit(*, actor: Any, version: FrameworkVersion, unit: Unit) ->
 
 
 def draft_comments_set_open(
-    *, actor: Any, version: FrameworkVersion, is_open: bool, expected_version: int | None = None
+    *, actor: Any, version: FrameworkVersion, is_open: bool, expected_revision: int | None = None
 ) -> FrameworkVersion:
     """Open or close a draft for comments."""
     with transaction.atomic():
-        locked = lock_draft(actor, version, expected_version)
+        locked = lock_draft(actor, version, expected_revision)
         if locked.comments_open == is_open:
             return locked
         save_versioned(

@@ -46,7 +46,7 @@ def framework_update_node(
     version: FrameworkVersion,
     code: str,
     changes: Mapping[str, Any],
-    expected_version: int,
+    expected_revision: int,
 ) -> FrameworkVersion:
     """Edit one node of a draft: ``name``, ``max``, ``evidence`` (``""`` inherits),
     ``evidence_hint``, ``guidance``, ``owner_hint`` (``""`` removes the text).
@@ -57,7 +57,7 @@ def framework_update_node(
     if unknown:
         raise ServiceError(f"Không sửa được trường: {', '.join(unknown)}")
     with transaction.atomic():
-        locked = lock_draft(actor, version, expected_version)
+        locked = lock_draft(actor, version, expected_revision)
         doc = version_document(locked)
         raw = find_raw_node(doc, code)
         if raw is None:

@@ -94,7 +94,7 @@ def framework_reimport(
     filename: str,
     content: bytes,
     questionnaires: Sequence[QuestionnaireUpload] = (),
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
 ) -> FrameworkVersion:
     """Replace a draft's content by an uploaded file (names, guidance, points, rules...).
 
@@ -105,7 +105,7 @@ def framework_reimport(
     ensure_clean(result)
     assert result.framework is not None
     with transaction.atomic():
-        locked = lock_draft(actor, version, expected_version)
+        locked = lock_draft(actor, version, expected_revision)
         if result.framework.code != locked.code:
             raise ServiceError(
                 f"Mã bộ tiêu chí trong tệp ({result.framework.code}) khác mã của dự thảo "

@@ -1,5 +1,5 @@
 """The action layer in criteria sets: every write locks the stored row (permission and "still a
-draft" checked on it), a stale page is a conflict naming both versions, a multi-row write is all
+draft" checked on it), a stale page is a conflict naming both revisions, a multi-row write is all
 or nothing, every audit entry is a declared action shown without hashes, and the staged upload
 lives outside the pages."""
 
@@ -57,22 +57,22 @@ def _stale(version: FrameworkVersion) -> FrameworkVersion:
 def _state(version: FrameworkVersion) -> tuple[int, str, str, int]:
     row = FrameworkVersion.objects.get(pk=version.pk)
     nodes = CriterionNode.objects.filter(framework=row).count()
-    return (row.version, row.sha256, row.canonical_yaml, nodes)
+    return (row.revision, row.sha256, row.canonical_yaml, nodes)
 
 
-# --- conflicts carry both versions -----------------------------------------------------------
+# --- conflicts carry both revisions ----------------------------------------------------------
 
 
-def test_node_edit_on_a_stale_page_names_both_versions(
+def test_node_edit_on_a_stale_page_names_both_revisions(
     province: Province, department_set: FrameworkVersion
 ) -> None:
-    loaded = department_set.version
+    loaded = department_set.revision
     framework_update_node(
         actor=province["organiser"],
         version=department_set,
         code="1",
         changes={"name": "Chỉ đạo, điều hành"},
-        expected_version=loaded,
+        expected_revision=loaded,
     )
     before = _state(department_set)
     with pytest.raises(ConflictError) as caught:
@@ -81,37 +81,37 @@ def test_node_edit_on_a_stale_page_names_both_versions(
             version=department_set,
             code="2",
             changes={"name": "Thể chế"},
-            expected_version=loaded,
+            expected_revision=loaded,
         )
-    assert (caught.value.expected_version, caught.value.current_version) == (loaded, loaded + 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (loaded, loaded + 1)
     assert caught.value.current.pk == department_set.pk
     assert department_set.name in str(caught.value.messages[0])
     assert "vừa được người khác thay đổi" in str(caught.value.messages[0])
     assert _state(department_set) == before
 
 
-def test_comments_toggle_on_a_stale_page_names_both_versions(
+def test_comments_toggle_on_a_stale_page_names_both_revisions(
     province: Province, department_set: FrameworkVersion
 ) -> None:
-    loaded = department_set.version
+    loaded = department_set.revision
     draft_comments_set_open(
-        actor=province["organiser"], version=department_set, is_open=True, expected_version=loaded
+        actor=province["organiser"], version=department_set, is_open=True, expected_revision=loaded
     )
     with pytest.raises(ConflictError) as caught:
         draft_comments_set_open(
             actor=province["organiser"],
             version=department_set,
             is_open=False,
-            expected_version=loaded,
+            expected_revision=loaded,
         )
-    assert (caught.value.expected_version, caught.value.current_version) == (loaded, loaded + 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (loaded, loaded + 1)
     assert FrameworkVersion.objects.get(pk=department_set.pk).comments_open is True
 
 
-def test_reimport_of_a_stale_preview_names_both_versions(
+def test_reimport_of_a_stale_preview_names_both_revisions(
     province: Province, department_set: FrameworkVersion
 ) -> None:
-    loaded = department_set.version
+    loaded = department_set.revision
     draft_comments_set_open(actor=province["organiser"], version=department_set, is_open=True)
     before = _state(department_set)
     doc = department_doc()
@@ -122,9 +122,9 @@ def test_reimport_of_a_stale_preview_names_both_versions(
             version=department_set,
             filename="moi.yaml",
             content=yaml_bytes(doc),
-            expected_version=loaded,
+            expected_revision=loaded,
         )
-    assert (caught.value.expected_version, caught.value.current_version) == (loaded, loaded + 1)
+    assert (caught.value.expected_revision, caught.value.current_revision) == (loaded, loaded + 1)
     assert _state(department_set) == before
 
 
@@ -145,7 +145,7 @@ def test_confirming_a_stale_reimport_preview_changes_nothing(
         version=department_set,
         code="1",
         changes={"name": "Chỉ đạo, điều hành"},
-        expected_version=department_set.version,
+        expected_revision=department_set.revision,
     )
     before = _state(department_set)
     response = client.post("/bo-tieu-chi/tai-len/xac-nhan/", {"ticket": ticket}, follow=True)
@@ -283,7 +283,7 @@ def test_reimport_is_all_or_nothing(
             version=department_set,
             filename="moi.yaml",
             content=yaml_bytes(doc),
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
     assert _state(department_set) == before
     assert CriterionNode.objects.get(framework=department_set, code="7.1").name != (
@@ -302,7 +302,7 @@ def test_node_edit_is_all_or_nothing(
             version=department_set,
             code="1",
             changes={"name": "Chỉ đạo"},
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
     assert _state(department_set) == before
 
@@ -356,7 +356,7 @@ def test_audit_lines_are_vietnamese_and_show_no_hash(
         version=department_set,
         code="1.4.1",
         changes={"max": "2,5", "evidence": "none"},
-        expected_version=FrameworkVersion.objects.get(pk=department_set.pk).version,
+        expected_revision=FrameworkVersion.objects.get(pk=department_set.pk).revision,
     )
     framework_freeze(version=department_set, actor=organiser, reason="Mở đợt 2026")
     entries = AuditEntry.objects.filter(action__startswith="framework.").order_by("id")
@@ -397,7 +397,7 @@ def test_staging_keeps_the_set_with_its_questionnaires_for_the_uploader(
         user=province["organiser"],
         organiser=3,
         target=None,
-        expected_version=None,
+        expected_revision=None,
     )
     with pytest.raises(TicketInvalid):
         staging.STAGE.take(ticket, user=province["admin"])
@@ -406,7 +406,7 @@ def test_staging_keeps_the_set_with_its_questionnaires_for_the_uploader(
         ("bo.yaml", b"abc"),
         ("phieu.yaml", b"def"),
     ]
-    assert dict(staged.meta) == {"organiser": 3, "target": None, "expected_version": None}
+    assert dict(staged.meta) == {"organiser": 3, "target": None, "expected_revision": None}
 
 
 def test_staging_words_each_refusal() -> None:

@@ -185,7 +185,7 @@ def test_invitations_page(province: Province, department_set: FrameworkVersion) 
     department_set.refresh_from_db()
     opened = client.post(
         f"/bo-tieu-chi/{department_set.pk}/lay-y-kien/",
-        {"action": "open", "version": department_set.version},
+        {"action": "open", "revision": department_set.revision},
     )
     assert opened.status_code == 302
     department_set.refresh_from_db()

@@ -62,7 +62,7 @@ def test_freeze_is_idempotent_and_closes_comments(
     assert frozen.frozen_at is not None
     assert frozen.comments_open is False
     again = framework_freeze(version=frozen, actor=province["organiser"])
-    assert again.version == frozen.version
+    assert again.revision == frozen.revision
     assert AuditEntry.objects.filter(action="framework.freeze").count() == 1
 
 
@@ -85,7 +85,7 @@ def test_frozen_version_refuses_node_update(province: Province, frozen: Framewor
             version=frozen,
             code="1.1",
             changes={"name": "Khác"},
-            expected_version=frozen.version,
+            expected_revision=frozen.revision,
         )
     assert _snapshot(frozen) == before
 
@@ -118,7 +118,7 @@ def test_freeze_checked_on_the_locked_row(
             version=stale,
             code="1.1",
             changes={"name": "Khác"},
-            expected_version=None,  # type: ignore[arg-type]
+            expected_revision=None,  # type: ignore[arg-type]
         )
     with pytest.raises(ServiceError, match="đã khóa"):
         draft_comments_set_open(actor=province["organiser"], version=stale, is_open=True)
@@ -141,7 +141,7 @@ def test_update_node_restores_yaml_sha_and_rows(
             "evidence_hint": "",
             "owner_hint": "Văn phòng",
         },
-        expected_version=department_set.version,
+        expected_revision=department_set.revision,
     )
     doc = version_document(version)
     node = find(doc, "1.4.1")
@@ -168,7 +168,7 @@ def test_update_points_rechecked_by_the_engine(
             version=department_set,
             code="1.1.1",
             changes={"max": "1,5"},
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
     assert [p.node for p in caught.value.errors] == ["1.1"]
     assert _snapshot(department_set) == before
@@ -178,21 +178,21 @@ def test_update_points_rechecked_by_the_engine(
         version=department_set,
         code="1.4.2",
         changes={"max": "2"},
-        expected_version=department_set.version,
+        expected_revision=department_set.revision,
     )
     assert CriterionNode.objects.get(framework=version, code="1.4.2").max_points == Decimal(2)
 
 
-def test_update_with_a_stale_version_conflicts(
+def test_update_with_a_stale_revision_conflicts(
     province: Province, department_set: FrameworkVersion
 ) -> None:
-    stale = department_set.version
+    stale = department_set.revision
     framework_update_node(
         actor=province["organiser"],
         version=department_set,
         code="1",
         changes={"name": "Chỉ đạo, điều hành"},
-        expected_version=stale,
+        expected_revision=stale,
     )
     with pytest.raises(ConflictError):
         framework_update_node(
@@ -200,7 +200,7 @@ def test_update_with_a_stale_version_conflicts(
             version=department_set,
             code="2",
             changes={"name": "Thể chế"},
-            expected_version=stale,
+            expected_revision=stale,
         )
 
 
@@ -211,7 +211,7 @@ def test_update_unknown_node_or_field(province: Province, department_set: Framew
             version=department_set,
             code="99",
             changes={"name": "x"},
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
     with pytest.raises(ServiceError, match="Không sửa được"):
         framework_update_node(
@@ -219,7 +219,7 @@ def test_update_unknown_node_or_field(province: Province, department_set: Framew
             version=department_set,
             code="1",
             changes={"rule": "manual"},
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
 
 
@@ -229,9 +229,9 @@ def test_unchanged_update_is_a_no_op(province: Province, department_set: Framewo
         version=department_set,
         code="1",
         changes={"name": "Công tác chỉ đạo, điều hành CCHC"},
-        expected_version=department_set.version,
+        expected_revision=department_set.revision,
     )
-    assert version.version == department_set.version
+    assert version.revision == department_set.revision
     assert not AuditEntry.objects.filter(action="framework.node_update").exists()
 
 
@@ -243,7 +243,7 @@ def test_reimport_replaces_a_draft(province: Province, department_set: Framework
         version=department_set,
         filename="moi.yaml",
         content=yaml_bytes(doc),
-        expected_version=department_set.version,
+        expected_revision=department_set.revision,
     )
     assert version.pk == department_set.pk
     assert version.number == department_set.number
@@ -332,7 +332,7 @@ def test_only_managers_change_a_set(
             version=department_set,
             code="1",
             changes={"name": "x"},
-            expected_version=department_set.version,
+            expected_revision=department_set.revision,
         )
     with pytest.raises(PermissionDenied):
         framework_clone(actor=actor, version=department_set)

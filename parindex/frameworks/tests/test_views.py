@@ -231,7 +231,7 @@ def test_node_edit_page(organiser_client: Client, department_set: FrameworkVersi
             "evidence_hint": "Ảnh, tài liệu",
             "guidance": "",
             "owner_hint": "",
-            "version": department_set.version,
+            "revision": department_set.revision,
         },
     )
     assert saved.status_code == 302 and saved["Location"].endswith("#tc-1.4.2")
@@ -256,7 +256,7 @@ def test_node_edit_shows_engine_problems(
             "evidence_hint": "",
             "guidance": "",
             "owner_hint": "",
-            "version": department_set.version,
+            "revision": department_set.revision,
         },
     )
     assert response.status_code == 422
@@ -268,7 +268,7 @@ def test_node_edit_conflict(organiser_client: Client, department_set: FrameworkV
     url = f"/bo-tieu-chi/{department_set.pk}/tieu-chi/1/sua/"
     response = organiser_client.post(
         url,
-        {"name": "X", "max": "14", "version": department_set.version + 1},
+        {"name": "X", "max": "14", "revision": department_set.revision + 1},
     )
     assert response.status_code == 409
 

@@ -77,7 +77,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     version=version,
                     is_open=action == "open",
-                    expected_version=_int(request.POST.get("version")),
+                    expected_revision=_int(request.POST.get("revision")),
                 )
                 messages.success(
                     request,

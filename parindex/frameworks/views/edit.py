@@ -49,7 +49,7 @@ def node_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "evidence_hint": raw.get("evidence_hint", ""),
         "guidance": raw.get("guidance", ""),
         "owner_hint": raw.get("owner_hint", ""),
-        "version": version.version,
+        "revision": version.revision,
     }
     form = NodeEditForm(request.POST or None, initial=initial)
     problems: list[Any] = []
@@ -63,7 +63,7 @@ def node_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 version=version,
                 code=code,
                 changes=changes,
-                expected_version=data["version"],
+                expected_revision=data["revision"],
             )
         except FrameworkFileError as exc:
             problems = problem_rows(exc.problems)

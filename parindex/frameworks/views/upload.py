@@ -100,7 +100,7 @@ def _handle_upload(request: HttpRequest, target: FrameworkVersion | None) -> Htt
                 user=request.user,
                 organiser=organiser.pk if organiser is not None else None,
                 target=target.pk if target is not None else None,
-                expected_version=target.version if target is not None else None,
+                expected_revision=target.revision if target is not None else None,
             )
         status = 200 if result.ok else 422
         return render(request, "frameworks/upload.html", context, status=status)
@@ -153,7 +153,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
                 filename=main.name,
                 content=main.content,
                 questionnaires=extra,
-                expected_version=staged.meta.get("expected_version"),
+                expected_revision=staged.meta.get("expected_revision"),
             )
             note = f"Đã thay nội dung dự thảo {version.code} (bản {version.number})."
         else:

@@ -303,7 +303,7 @@ def test_reimporting_the_same_file_changes_nothing(organiser_body, organiser_use
     ]
     data = make_xlsx(rows)
     unit_import_apply(actor=organiser_user, organiser=organiser_body, file=data)
-    state = {u.code: (u.version, u.updated_at) for u in Unit.objects.all()}
+    state = {u.code: (u.revision, u.updated_at) for u in Unit.objects.all()}
     audit_count = AuditEntry.objects.exclude(action="unit.import").count()
 
     preview = unit_import_preview(actor=organiser_user, organiser=organiser_body, file=data)
@@ -311,7 +311,7 @@ def test_reimporting_the_same_file_changes_nothing(organiser_body, organiser_use
     result = unit_import_apply(actor=organiser_user, organiser=organiser_body, file=data)
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, len(rows))
-    assert {u.code: (u.version, u.updated_at) for u in Unit.objects.all()} == state
+    assert {u.code: (u.revision, u.updated_at) for u in Unit.objects.all()} == state
     assert AuditEntry.objects.exclude(action="unit.import").count() == audit_count
 
 
@@ -325,7 +325,7 @@ def test_import_updates_existing_units_by_code(organiser_body, organiser_user):
     assert [r.action for r in result.rows] == [UPDATE]
     assert result.rows[0].changed_labels == ["tên", "tên ngắn"]
     unit.refresh_from_db()
-    assert (unit.name, unit.short_name, unit.version) == ("UBND xã Sơn Lĩnh", "Sơn Lĩnh", 2)
+    assert (unit.name, unit.short_name, unit.revision) == ("UBND xã Sơn Lĩnh", "Sơn Lĩnh", 2)
     entry = AuditEntry.objects.get(action="unit.import.update")
     assert entry.changes["name"] == ["Xã Sơn Lĩnh (cũ)", "UBND xã Sơn Lĩnh"]
 
@@ -494,7 +494,7 @@ def _registry(organiser_body, actor):
         address="Thôn Trung, xã Đồng Lộc",
     )
     for unit in old:
-        unit_update(actor=actor, unit=unit, successors=[new], expected_version=unit.version)
+        unit_update(actor=actor, unit=unit, successors=[new], expected_revision=unit.revision)
     return Unit.objects.filter(organiser=organiser_body)
 
 

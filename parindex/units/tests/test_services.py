@@ -28,7 +28,7 @@ def test_create_puts_the_unit_in_the_registry_and_audits(organiser_body, organis
         valid_from=date(2025, 7, 1),
     )
     assert unit.organiser == organiser_body
-    assert unit.version == 1
+    assert unit.revision == 1
     entry = AuditEntry.objects.get(action="unit.create")
     assert entry.actor == organiser_user
     assert entry.object_id == str(unit.pk)
@@ -99,17 +99,17 @@ def test_registry_owner_must_be_an_organising_body(admin_user):
     assert "organiser" in exc.value.message_dict
 
 
-def test_update_changes_fields_bumps_version_and_audits(organiser_body, organiser_user):
+def test_update_changes_fields_bumps_revision_and_audits(organiser_body, organiser_user):
     unit = UnitFactory(code="son-linh", name="Xã Sơn Lĩnh", organiser=organiser_body)
     unit_update(
         actor=organiser_user,
         unit=unit,
-        expected_version=1,
+        expected_revision=1,
         name="UBND xã Sơn Lĩnh",
         valid_to=date(2025, 6, 30),
     )
     unit.refresh_from_db()
-    assert (unit.name, unit.name_folded, unit.version) == (
+    assert (unit.name, unit.name_folded, unit.revision) == (
         "UBND xã Sơn Lĩnh",
         "ubnd xa son linh",
         2,
@@ -122,24 +122,24 @@ def test_update_changes_fields_bumps_version_and_audits(organiser_body, organise
     }
 
 
-def test_update_with_a_stale_version_is_a_conflict(organiser_body, organiser_user):
+def test_update_with_a_stale_revision_is_a_conflict(organiser_body, organiser_user):
     unit = UnitFactory(code="son-linh", name="UBND xã Sơn Lĩnh", organiser=organiser_body)
     first = Unit.objects.get(pk=unit.pk)
     second = Unit.objects.get(pk=unit.pk)
-    unit_update(actor=organiser_user, unit=first, expected_version=1, short_name="Sơn Lĩnh")
+    unit_update(actor=organiser_user, unit=first, expected_revision=1, short_name="Sơn Lĩnh")
     with pytest.raises(ConflictError) as exc:
-        unit_update(actor=organiser_user, unit=second, expected_version=1, address="Thôn 2")
+        unit_update(actor=organiser_user, unit=second, expected_revision=1, address="Thôn 2")
     assert "vừa được người khác cập nhật" in exc.value.messages[0]
     unit.refresh_from_db()
-    assert (unit.short_name, unit.address, unit.version) == ("Sơn Lĩnh", "", 2)
+    assert (unit.short_name, unit.address, unit.revision) == ("Sơn Lĩnh", "", 2)
 
 
-def test_update_without_changes_still_checks_the_version(organiser_body, organiser_user):
+def test_update_without_changes_still_checks_the_revision(organiser_body, organiser_user):
     unit = UnitFactory(code="son-linh", organiser=organiser_body)
-    Unit.objects.filter(pk=unit.pk).update(version=5)
+    Unit.objects.filter(pk=unit.pk).update(revision=5)
     with pytest.raises(ConflictError):
-        unit_update(actor=organiser_user, unit=unit, expected_version=1, name=unit.name)
-    assert unit_update(actor=organiser_user, unit=unit, expected_version=5, name=unit.name) is unit
+        unit_update(actor=organiser_user, unit=unit, expected_revision=1, name=unit.name)
+    assert unit_update(actor=organiser_user, unit=unit, expected_revision=5, name=unit.name) is unit
     assert not AuditEntry.objects.filter(action="unit.update").exists()
 
 
@@ -148,16 +148,16 @@ def test_update_refuses_a_parent_cycle(organiser_body, organiser_user):
     mid = UnitFactory(code="mid", organiser=organiser_body, parent=top)
     low = UnitFactory(code="low", organiser=organiser_body, parent=mid)
     with pytest.raises(ServiceError) as exc:
-        unit_update(actor=organiser_user, unit=top, expected_version=1, parent=low)
+        unit_update(actor=organiser_user, unit=top, expected_revision=1, parent=low)
     assert "vòng lặp" in exc.value.message_dict["parent"][0]
     with pytest.raises(ServiceError):
-        unit_update(actor=organiser_user, unit=top, expected_version=1, parent=top)
+        unit_update(actor=organiser_user, unit=top, expected_revision=1, parent=top)
 
 
 def test_organiser_cannot_change_another_registry(organiser_user):
     other = UnitFactory(code="xa-khac", organiser=OrganiserFactory(code="so-khac"))
     with pytest.raises(PermissionDenied):
-        unit_update(actor=organiser_user, unit=other, expected_version=1, name="Tên mới")
+        unit_update(actor=organiser_user, unit=other, expected_revision=1, name="Tên mới")
 
 
 def test_moving_a_unit_needs_the_target_registry(organiser_body, organiser_user):
@@ -166,7 +166,7 @@ def test_moving_a_unit_needs_the_target_registry(organiser_body, organiser_user)
         unit_update(
             actor=organiser_user,
             unit=unit,
-            expected_version=1,
+            expected_revision=1,
             organiser=OrganiserFactory(code="so-khac"),
         )
 
@@ -175,20 +175,20 @@ def test_set_successors_records_a_merger(organiser_body, organiser_user):
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     olds = [UnitFactory(code=f"xa-{c}", organiser=organiser_body) for c in "abc"]
     for old in olds:
-        unit_update(actor=organiser_user, unit=old, successors=[new], expected_version=1)
+        unit_update(actor=organiser_user, unit=old, successors=[new], expected_revision=1)
     assert sorted(new.predecessors.values_list("code", flat=True)) == ["xa-a", "xa-b", "xa-c"]
-    assert Unit.objects.get(code="xa-a").version == 2
+    assert Unit.objects.get(code="xa-a").revision == 2
     entry = AuditEntry.objects.filter(action="unit.set_successors").first()
     assert entry is not None and entry.changes["successors"][1] == ["xa-moi"]
 
 
-def test_set_successors_refuses_itself_and_stale_versions(organiser_body, organiser_user):
+def test_set_successors_refuses_itself_and_stale_revisions(organiser_body, organiser_user):
     unit = UnitFactory(code="xa-a", organiser=organiser_body)
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     with pytest.raises(ServiceError):
-        unit_update(actor=organiser_user, unit=unit, successors=[unit], expected_version=1)
+        unit_update(actor=organiser_user, unit=unit, successors=[unit], expected_revision=1)
     with pytest.raises(ConflictError):
-        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_version=7)
+        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_revision=7)
     assert not unit.successors.exists()
 
 
@@ -200,34 +200,34 @@ def test_unit_side_and_observers_cannot_write(organiser_body, role):
         with pytest.raises(PermissionDenied):
             unit_create(actor=user, organiser=organiser_body, code="x", name="X", kind="xa")
         with pytest.raises(PermissionDenied):
-            unit_update(actor=user, unit=unit, expected_version=1, name="Tên mới")
+            unit_update(actor=user, unit=unit, expected_revision=1, name="Tên mới")
         with pytest.raises(PermissionDenied):
-            unit_update(actor=user, unit=unit, successors=[], expected_version=1)
+            unit_update(actor=user, unit=unit, successors=[], expected_revision=1)
 
 
 # The action layer: lock + save_versioned, one transaction per service -------------------------
 
 
-def test_a_conflict_carries_both_versions(organiser_body, organiser_user):
+def test_a_conflict_carries_both_revisions(organiser_body, organiser_user):
     unit = UnitFactory(code="xa-a", name="UBND xã A", organiser=organiser_body)
-    Unit.objects.filter(pk=unit.pk).update(version=4)
+    Unit.objects.filter(pk=unit.pk).update(revision=4)
     with pytest.raises(ConflictError) as exc:
-        unit_update(actor=organiser_user, unit=unit, expected_version=3, address="Thôn 2")
-    assert (exc.value.expected_version, exc.value.current_version) == (3, 4)
+        unit_update(actor=organiser_user, unit=unit, expected_revision=3, address="Thôn 2")
+    assert (exc.value.expected_revision, exc.value.current_revision) == (3, 4)
     assert "Đơn vị “UBND xã A” vừa được người khác cập nhật" in exc.value.messages[0]
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     with pytest.raises(ConflictError) as exc:
-        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_version=1)
-    assert (exc.value.expected_version, exc.value.current_version) == (1, 4)
+        unit_update(actor=organiser_user, unit=unit, successors=[new], expected_revision=1)
+    assert (exc.value.expected_revision, exc.value.current_revision) == (1, 4)
 
 
 def test_update_hands_the_stored_values_back_to_the_callers_instance(
     organiser_body, organiser_user
 ):
     unit = UnitFactory(code="xa-a", name="Xã A", organiser=organiser_body)
-    returned = unit_update(actor=organiser_user, unit=unit, expected_version=1, name="UBND xã A")
+    returned = unit_update(actor=organiser_user, unit=unit, expected_revision=1, name="UBND xã A")
     assert returned is unit
-    assert (unit.name, unit.name_folded, unit.version) == ("UBND xã A", "ubnd xa a", 2)
+    assert (unit.name, unit.name_folded, unit.revision) == ("UBND xã A", "ubnd xa a", 2)
 
 
 def test_permission_is_checked_on_the_stored_row(organiser_body, organiser_user):
@@ -236,9 +236,9 @@ def test_permission_is_checked_on_the_stored_row(organiser_body, organiser_user)
     other = OrganiserFactory(code="so-khac")
     Unit.objects.filter(pk=unit.pk).update(organiser=other)
     with pytest.raises(PermissionDenied):
-        unit_update(actor=organiser_user, unit=unit, expected_version=1, name="Tên mới")
+        unit_update(actor=organiser_user, unit=unit, expected_revision=1, name="Tên mới")
     with pytest.raises(PermissionDenied):
-        unit_update(actor=organiser_user, unit=unit, successors=[], expected_version=1)
+        unit_update(actor=organiser_user, unit=unit, successors=[], expected_revision=1)
     assert Unit.objects.get(pk=unit.pk).name != "Tên mới"
 
 
@@ -246,7 +246,7 @@ def test_a_removed_unit_is_named(organiser_body, organiser_user):
     unit = UnitFactory(code="xa-a", name="UBND xã A", organiser=organiser_body)
     Unit.objects.filter(pk=unit.pk).delete()
     with pytest.raises(ServiceError) as exc:
-        unit_update(actor=organiser_user, unit=unit, expected_version=1, name="Tên mới")
+        unit_update(actor=organiser_user, unit=unit, expected_revision=1, name="Tên mới")
     assert "UBND xã A" in exc.value.messages[0]
 
 
@@ -256,22 +256,22 @@ def test_edit_saves_fields_and_successors_together_or_nothing(organiser_body, or
         unit_update(
             actor=organiser_user,
             unit=unit,
-            expected_version=1,
+            expected_revision=1,
             name="UBND xã A mới",
             successors=[unit],  # refused after the fields were written
         )
     assert "successors" in exc.value.message_dict
     stored = Unit.objects.get(pk=unit.pk)
-    assert (stored.name, stored.version) == ("UBND xã A", 1)
+    assert (stored.name, stored.revision) == ("UBND xã A", 1)
     assert not AuditEntry.objects.filter(action__startswith="unit.").exists()
 
     new = UnitFactory(code="xa-moi", organiser=organiser_body)
     unit_update(
-        actor=organiser_user, unit=unit, expected_version=1, name="Xã A mới", successors=[new]
+        actor=organiser_user, unit=unit, expected_revision=1, name="Xã A mới", successors=[new]
     )
     stored = Unit.objects.get(pk=unit.pk)
     assert stored.name == "Xã A mới" and list(stored.successors.all()) == [new]
-    assert unit.version == stored.version == 3
+    assert unit.revision == stored.revision == 3
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert actions == {"unit.update", "unit.set_successors"}
 
@@ -286,7 +286,7 @@ def test_create_with_successors_is_one_transaction(organiser_body, organiser_use
         kind="xa",
         successors=[new],
     )
-    assert list(unit.successors.all()) == [new] and unit.version == 2
+    assert list(unit.successors.all()) == [new] and unit.revision == 2
 
     def broken(*args, **kwargs):
         raise ServiceError({"successors": "Hỏng giữa chừng."})
@@ -309,7 +309,7 @@ def test_every_unit_action_is_declared_with_a_label(organiser_body, organiser_us
     unit = unit_create(
         actor=organiser_user, organiser=organiser_body, code="xa-a", name="Xã A", kind="xa"
     )
-    unit_update(actor=organiser_user, unit=unit, expected_version=1, kind="phuong")
+    unit_update(actor=organiser_user, unit=unit, expected_revision=1, kind="phuong")
     entries = list(AuditEntry.objects.order_by("id"))
     assert all(REGISTRY.get(e.action) is not None for e in entries)
     lines = audit_lines(entries)

@@ -239,7 +239,7 @@ def _edit_data(unit, **changes):
         "valid_to": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
         "successors": "",
         "address": unit.address,
-        "version": unit.version,
+        "revision": unit.revision,
     }
     data.update(changes)
     return data
@@ -250,7 +250,7 @@ def test_edit_saves_and_records_a_merger(client, organiser_body, organiser_user)
     UnitFactory(code="xa-moi", organiser=organiser_body)
     client = logged_in(client, organiser_user)
     page = client.get(reverse("units:edit", args=["xa-cu"])).content.decode()
-    assert 'name="version" value="1"' in page
+    assert 'name="revision" value="1"' in page
     response = client.post(
         reverse("units:edit", args=["xa-cu"]),
         _edit_data(unit, valid_to="30/06/2025", successors="xa-moi"),
@@ -259,7 +259,7 @@ def test_edit_saves_and_records_a_merger(client, organiser_body, organiser_user)
     unit.refresh_from_db()
     assert unit.valid_to == date(2025, 6, 30)
     assert [s.code for s in unit.successors.all()] == ["xa-moi"]
-    assert unit.version == 3  # one for the fields, one for the successors
+    assert unit.revision == 3  # one for the fields, one for the successors
 
 
 def test_stale_edit_shows_a_conflict_and_saves_nothing(client, organiser_body, organiser_user):
@@ -277,9 +277,9 @@ def test_stale_edit_shows_a_conflict_and_saves_nothing(client, organiser_body, o
 def test_stale_successor_only_edit_is_a_conflict(client, organiser_body, organiser_user):
     unit = UnitFactory(code="xa-a", organiser=organiser_body)
     UnitFactory(code="xa-moi", organiser=organiser_body)
-    Unit.objects.filter(pk=unit.pk).update(version=2)
+    Unit.objects.filter(pk=unit.pk).update(revision=2)
     response = logged_in(client, organiser_user).post(
-        reverse("units:edit", args=["xa-a"]), _edit_data(unit, successors="xa-moi", version=1)
+        reverse("units:edit", args=["xa-a"]), _edit_data(unit, successors="xa-moi", revision=1)
     )
     assert response.status_code == 409
     assert not unit.successors.exists()

@@ -4,8 +4,8 @@
  *   15 seconds while something is unsaved; its state reads "Chưa lưu", "Đang lưu…",
  *   "Đã lưu lúc hh:mm" or "Xung đột".
  * - Unsaved values are kept in localStorage (per assessment and criterion) and restored after
- *   a reload, with the version they were based on (so a stale restore shows the conflict).
- * - A save based on an older version gets both versions back (409) and the officer chooses.
+ *   a reload, with the revision they were based on (so a stale restore shows the conflict).
+ * - A save based on an older revision gets both revisions back (409) and the officer chooses.
  * - When the session has expired (401, a redirect to the login page, or a CSRF refusal), a
  *   login form opens in place (not modal: typing can go on); after logging in, the pending
  *   saves are sent again.
@@ -89,7 +89,7 @@
   function stash(form) {
     try {
       localStorage.setItem(storageKey(form), JSON.stringify({
-        values: valuesOf(form), version: form.dataset.version, at: Date.now()
+        values: valuesOf(form), revision: form.dataset.revision, at: Date.now()
       }));
     } catch (e) { /* storage full or disabled: the server save still runs */ }
   }
@@ -152,7 +152,7 @@
     var started = Date.now();
     var sent = valuesOf(form);
     var data = new FormData(form);
-    data.set("version", form.dataset.version || "0");
+    data.set("revision", form.dataset.revision || "0");
     setState(form, "saving", "Đang lưu…");
     return fetch(form.dataset.saveUrl, {
       method: "POST",
@@ -188,7 +188,7 @@
           setState(form, "error", "Chưa lưu: " + (body.error || ("lỗi " + response.status)));
           return;
         }
-        form.dataset.version = body.version;
+        form.dataset.revision = body.revision;
         s.saved = sent;
         s.dirty = !same(valuesOf(form), sent);
         if (s.dirty) {
@@ -223,7 +223,7 @@
     var keep = box.querySelector("[data-conflict-keep]");
     if (keep) {
       keep.addEventListener("click", function () {
-        form.dataset.version = keep.getAttribute("data-conflict-keep");
+        form.dataset.revision = keep.getAttribute("data-conflict-keep");
         box.hidden = true;
         box.innerHTML = "";
         stash(form);
@@ -373,7 +373,9 @@
       return;
     }
     applyValues(form, stored.values);
-    if (stored.version !== undefined) form.dataset.version = stored.version;
+    // a stash kept by an earlier page names the revision "version"
+    var kept = stored.revision !== undefined ? stored.revision : stored.version;
+    if (kept !== undefined) form.dataset.revision = kept;
     s.dirty = true;
     setState(form, "unsaved", "Chưa lưu — đã khôi phục nội dung chưa lưu trên máy này");
     schedule(form, 800);

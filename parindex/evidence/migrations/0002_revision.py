@@ -1,0 +1,15 @@
+"""The optimistic-lock counter of every editable row is called ``revision``."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("evidence", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RenameField(
+            model_name="evidencedocument", old_name="version", new_name="revision"
+        ),
+    ]
