@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from parindex.frameworks.checking import UploadFile, check_upload
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.services import framework_import
 from parindex.units.models import Unit

@@ -31,6 +31,20 @@ def _node(ctx: Any, code: str) -> Any:
     return node
 
 
+def _score_html(request: HttpRequest, ctx: Any, node: Any, ev: Any, specs: tuple[Any, ...]) -> str:
+    """The criterion's points, explanation and input errors, as the form shows them."""
+    return render_to_string(
+        "assessments/_score.html",
+        {
+            "ev": ev,
+            "node": node,
+            "decimals": ctx.framework.decimals,
+            "errors": ev.error_lines({s.name: s.label for s in specs}),
+        },
+        request=request,
+    )
+
+
 @require_POST
 @login_required
 def preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
@@ -50,18 +64,7 @@ def preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         not_applicable_reason=reason,
         specs=specs,
     )
-    return HttpResponse(
-        render_to_string(
-            "assessments/_score.html",
-            {
-                "ev": ev,
-                "node": node,
-                "decimals": ctx.framework.decimals,
-                "errors": ev.error_lines({s.name: s.label for s in specs}),
-            },
-            request=request,
-        )
-    )
+    return HttpResponse(_score_html(request, ctx, node, ev, specs))
 
 
 def _lines(specs: tuple[Any, ...], raw: dict[str, Any]) -> list[tuple[str, str]]:
@@ -143,16 +146,7 @@ def save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return JsonResponse({"error": " ".join(error_list(exc))}, status=400)
     ev = result.evaluation
     assessment.refresh_from_db(fields=["completeness", "claimed_total", "claimed_index"])
-    score_html = render_to_string(
-        "assessments/_score.html",
-        {
-            "ev": ev,
-            "node": node,
-            "decimals": ctx.framework.decimals,
-            "errors": ev.error_lines({s.name: s.label for s in specs}),
-        },
-        request=request,
-    )
+    score_html = _score_html(request, ctx, node, ev, specs)
     return JsonResponse(
         {
             "ok": True,

@@ -11,7 +11,7 @@ import pytest
 from parindex.accounts.models import User
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.factories import user_with_role
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import clear_caches
 from parindex.frameworks.services import framework_import

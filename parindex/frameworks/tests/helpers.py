@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 
-from parindex.frameworks.demo import COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_SET, DEPARTMENTS_SET
 from parindex.scoring.xlsxform import write_workbook
 from parindex.scoring.yamlio import dump_canonical_yaml, load_yaml_text
 

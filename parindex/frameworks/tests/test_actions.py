@@ -19,8 +19,8 @@ from parindex.core.errors import ConflictError, ServiceError
 from parindex.core.models import AuditEntry
 from parindex.core.staging import TicketExpired, TicketInvalid, TicketUsed
 from parindex.frameworks import audit_actions, services, staging
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET
 from parindex.frameworks.diff import diff_snapshots, snapshot_of
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET
 from parindex.frameworks.models import (
     CriterionNode,
     DraftComment,

@@ -11,7 +11,7 @@ import pytest
 
 from parindex.accounts.roles import Role
 from parindex.accounts.tests.factories import user_with_role
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES
 from parindex.frameworks.models import FrameworkVersion
 from parindex.units.tests.factories import OrganiserFactory
 

@@ -10,7 +10,7 @@ from parindex.frameworks.checking import (
     display_name,
     questionnaires_digest,
 )
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.scoring.yamlio import canonical_sha256, dump_canonical_yaml
 
 from .helpers import commune_doc, department_doc, find, set_cell, xlsx_bytes, yaml_bytes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parindex.frameworks.demo import (
+from parindex.frameworks.examples import (
     COMMUNES_QUESTIONNAIRES,
     COMMUNES_SET,
     DATA_DIR,

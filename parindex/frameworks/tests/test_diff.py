@@ -10,7 +10,6 @@ import openpyxl
 from django.test import Client
 
 from parindex.frameworks.checking import UploadFile, check_upload
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET
 from parindex.frameworks.diff import (
     ChangeKind,
     NodeSnapshot,
@@ -21,6 +20,7 @@ from parindex.frameworks.diff import (
     snapshot_of,
     snapshot_of_check,
 )
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.services import framework_clone, framework_import
 

@@ -6,7 +6,7 @@ from functools import cache
 
 import pytest
 
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.rules_in_words import expression_in_words, rule_in_words
 from parindex.scoring import Framework
 from parindex.scoring.loading import load_framework

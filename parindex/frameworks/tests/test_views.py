@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from parindex.frameworks import staging
-from parindex.frameworks.demo import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
+from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, DEPARTMENTS_SET
 from parindex.frameworks.models import CriterionNode, FrameworkVersion
 from parindex.frameworks.services import framework_freeze, framework_import
 from parindex.web.templatetags.vn import vn_date
