@@ -83,16 +83,6 @@ def ensure(condition: bool, message: str = "Bạn không có quyền thực hi�
         raise PermissionDenied(message)
 
 
-def can_manage_accounts_of(user: Any, unit: Any) -> bool:
-    """Admin everywhere; an organiser for its own body and the units in its registry."""
-    if is_admin(user):
-        return True
-    if unit is None:
-        return False
-    mine = organiser_ids(user)
-    return unit.pk in mine or (unit.organiser_id is not None and unit.organiser_id in mine)
-
-
 # --- Accounts pages: who may see and manage people, and grant which role where -----------
 
 

@@ -25,7 +25,6 @@ from parindex.scoring import (
     score_leaf,
     validate_entry,
 )
-from parindex.scoring.model import Node, Source
 
 NA_KEY = "not_applicable"
 _NUMBER_TYPES = frozenset({"integer", "decimal", "percent"})
@@ -90,15 +89,6 @@ class Evaluation:
         if self.points is None:
             return None
         return dict(self.values)
-
-
-def is_unit_entered(node: Node) -> bool:
-    """Leaves the unit fills in itself (not survey- or organiser-sourced)."""
-    return node.is_leaf and node.source is Source.SELF
-
-
-def applies_to_kind(node: Node, kind: str | None) -> bool:
-    return node.applies_to is None or kind in node.applies_to
 
 
 def input_error(spec: InputSpec, text: str, exc: UIValueError) -> str:

@@ -47,10 +47,6 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
     return qs.filter(by_body | Q(pk__in=assessed_in, status__in=_SEEN_BY_UNITS))
 
 
-def can_view_campaign(user: Any, campaign: Campaign) -> bool:
-    return campaigns_visible_to(user).filter(pk=campaign.pk).exists()
-
-
 def is_organiser_side_reader(user: Any, campaign: Campaign) -> bool:
     """Reads the whole campaign (the organiser's dashboard), whether or not it manages it."""
     if is_admin(user):

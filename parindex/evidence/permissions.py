@@ -73,10 +73,6 @@ def documents_visible_to(user: Any) -> QuerySet[EvidenceDocument]:
     return qs if condition is None else qs.filter(condition)
 
 
-def can_view_document(user: Any, document: EvidenceDocument) -> bool:
-    return documents_visible_to(user).filter(pk=document.pk).exists()
-
-
 def can_upload_to(user: Any, unit: Unit) -> bool:
     """The unit's own people: lasting roles, or roles given for a campaign that is open."""
     return _active(user) and unit.pk in scope(user).working_units(UNIT_MEMBERS)

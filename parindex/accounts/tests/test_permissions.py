@@ -12,7 +12,6 @@ from django.urls import reverse
 from parindex.accounts import services
 from parindex.accounts.permissions import (
     can_grant_role,
-    can_manage_accounts_of,
     can_manage_user,
     grants,
     has_role_in,
@@ -48,8 +47,6 @@ def test_existing_lookups_keep_working(province: Province) -> None:
     assert has_role_in(province["head"], province.son_linh.pk, [Role.HEAD])
     assert is_admin(province["admin"]) and not is_admin(organiser)
     assert len(grants(province["officer"])) == 1
-    assert can_manage_accounts_of(organiser, province.son_linh)
-    assert not can_manage_accounts_of(organiser, province.foreign)
 
 
 def test_users_visible_to(province: Province) -> None:
