@@ -78,6 +78,15 @@ def organiser_ids(
     return grant_scope(user).bodies(roles, campaign_id)
 
 
+def manages_body(user: Any, body_id: int | None = None) -> bool:
+    """An administrator, or the secretariat (organiser role) of the organising body
+    ``body_id`` — of some body when None."""
+    if is_admin(user):
+        return True
+    mine = organiser_ids(user)
+    return bool(mine) if body_id is None else body_id in mine
+
+
 def ensure(condition: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
     if not condition:
         raise PermissionDenied(message)
@@ -88,7 +97,7 @@ def ensure(condition: bool, message: str = "Bạn không có quyền thực hi�
 
 def can_manage_accounts(user: Any) -> bool:
     """The accounts pages: admin, and the secretariat (organiser role) of an organising body."""
-    return is_admin(user) or bool(organiser_ids(user))
+    return manages_body(user)
 
 
 def ensure_can_manage_accounts(user: Any) -> None:

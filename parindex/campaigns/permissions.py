@@ -22,6 +22,7 @@ from parindex.accounts.permissions import (
     ensure,
     has_role_in,
     is_admin,
+    manages_body,
     organiser_ids,
     scope,
 )
@@ -56,12 +57,7 @@ def is_organiser_side_reader(user: Any, campaign: Campaign) -> bool:
 
 def can_create_campaign(user: Any, organiser: Any = None) -> bool:
     """A new campaign: an administrator, or the lasting secretariat of the body."""
-    if is_admin(user):
-        return True
-    mine = organiser_ids(user)
-    if organiser is None:
-        return bool(mine)
-    return organiser.pk in mine
+    return manages_body(user, organiser.pk if organiser is not None else None)
 
 
 def can_manage_campaign(user: Any, campaign: Campaign) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import ensure, is_admin, organiser_ids, scope
+from parindex.accounts.permissions import ensure, is_admin, manages_body, organiser_ids, scope
 from parindex.accounts.roles import ORGANISER_SIDE, UNIT_SIDE, Role
 from parindex.campaigns.models import AssessedUnit
 from parindex.units.models import Unit
@@ -133,7 +133,7 @@ def can_manage_framework(user: Any, version: FrameworkVersion) -> bool:
     """Change a version's drafts, clone it, invite units, handle comments."""
     if not _active(user):
         return False
-    return is_admin(user) or version.organiser_id in organiser_ids(user)
+    return manages_body(user, version.organiser_id)
 
 
 def can_view_comments(user: Any, version: FrameworkVersion) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from parindex.accounts.permissions import ensure, is_admin, organiser_ids, scope
+from parindex.accounts.permissions import ensure, is_admin, manages_body, organiser_ids, scope
 from parindex.accounts.roles import Role
 
 from .models import Unit, UnitQuerySet
@@ -44,12 +44,7 @@ def units_visible_to(user: Any) -> UnitQuerySet:
 
 def can_manage_units(user: Any, organiser: Unit | None = None) -> bool:
     """Create, edit, import units: admin, or the organiser's secretariat for its registry."""
-    if is_admin(user):
-        return True
-    mine = organiser_ids(user)
-    if organiser is None:
-        return bool(mine)
-    return organiser.pk in mine
+    return manages_body(user, organiser.pk if organiser is not None else None)
 
 
 def organisers_managed_by(user: Any) -> UnitQuerySet:
