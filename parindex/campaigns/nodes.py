@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from parindex.frameworks.labels import SOURCE_PHRASES
 from parindex.frameworks.models import FrameworkVersion
 from parindex.frameworks.selectors import get_engine_framework
-from parindex.scoring import Node, ProblemsError
+from parindex.scoring import Framework, Node, ProblemsError
 
 DECLARABLE_SOURCES = frozenset({"survey", "organiser"})
 
@@ -44,20 +44,23 @@ def _node_info(node: Node) -> NodeInfo:
     return NodeInfo(node.code, node.name, node.depth, sources)
 
 
+def _framework(version: FrameworkVersion) -> Framework | None:
+    try:
+        return get_engine_framework(version)
+    except ProblemsError:  # a stored text that no longer passes the check: nothing to offer
+        return None
+
+
 def framework_nodes(version: FrameworkVersion) -> list[NodeInfo]:
     """Every node of the version in tree order, with the sources of the leaves under it."""
-    try:
-        framework = get_engine_framework(version)
-    except ProblemsError:  # a stored text that no longer passes the check: nothing to offer
-        return []
-    return [_node_info(node) for node in framework.order]
+    framework = _framework(version)
+    return [] if framework is None else [_node_info(node) for node in framework.order]
 
 
 def framework_node(version: FrameworkVersion, code: str) -> NodeInfo | None:
-    for node in framework_nodes(version):
-        if node.code == code:
-            return node
-    return None
+    framework = _framework(version)
+    node = None if framework is None else framework.by_code.get(code)
+    return None if node is None else _node_info(node)
 
 
 def declarable_nodes(version: FrameworkVersion) -> list[NodeInfo]:

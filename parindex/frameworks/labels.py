@@ -1,4 +1,4 @@
-"""Vietnamese labels of the format's words (source, evidence, kind, rule kind, unit kinds).
+"""Vietnamese labels of the format's words (source, evidence, kind, unit kinds).
 
 A source has three forms: its label (a table cell, a heading), its phrase (the same words
 inside a sentence) and, for the sources a unit does not score itself, the note its entry
@@ -27,14 +27,6 @@ EVIDENCE_LABELS = {
     "none": "Không cần",
 }
 KIND_LABELS = {"bonus": "Điểm thưởng", "penalty": "Điểm trừ", "": ""}
-RULE_KIND_LABELS = {
-    "general": "Theo công thức",
-    "manual": "Chấm trực tiếp",
-    "yes_no": "Có/không",
-    "checklist": "Cộng điểm theo nội dung",
-    "survey": "Điều tra xã hội học",
-    "": "",
-}
 _UNIT_KINDS = dict(UnitKind.choices)
 
 
