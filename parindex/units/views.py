@@ -64,12 +64,6 @@ def _filtered(request: HttpRequest) -> tuple[UnitFilterForm, Any]:
     return form, qs
 
 
-def _querystring(request: HttpRequest, **changes: Any) -> str:
-    params = {k: v for k, v in request.GET.items() if v}
-    params.update(changes)
-    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
-
-
 @login_required
 @require_GET
 def unit_list_view(request: HttpRequest) -> HttpResponse:
@@ -83,8 +77,6 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
         "total": paginator.count,
         "can_manage": can_manage_units(request.user),
         "today": timezone.localdate(),
-        "export_query": _querystring(request, trang=""),
-        "page_query": _querystring(request, trang=""),
     }
     return render(request, "units/list.html", context)
 

@@ -421,6 +421,12 @@ def test_organiser_cannot_import_into_another_registry_by_url(
     assert "Hãy chọn một cơ quan tổ chức đánh giá trong danh sách" in response.content.decode()
 
 
+def test_the_export_link_keeps_the_filters_but_not_the_page(client, organiser_user):
+    client = logged_in(client, organiser_user)
+    page = client.get(reverse("units:list"), {"loai": "xa", "trang": "2"}).content.decode()
+    assert f'href="{reverse("units:export")}?loai=xa"' in page
+
+
 def test_export_of_the_filtered_list_is_reimportable(client, organiser_body, organiser_user):
     UnitFactory(code="xa-b", name="Xã Bình", organiser=organiser_body)
     UnitFactory(code="xa-a", name="Xã An", organiser=organiser_body)
