@@ -106,6 +106,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     except ProblemsError as exc:
         _report(problems + exc.problems)
         return 1
+    problems.extend(
+        Problem(args.facts, w.message, w.node, severity=Severity.WARNING)
+        for w in facts.check_warnings
+    )
     if result.missing:
         problems.append(_missing_warning(args.facts, result.missing))
     _report(problems)

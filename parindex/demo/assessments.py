@@ -76,6 +76,21 @@ def _value(spec: InputSpec, seed: int, year: int) -> Any:
     return format(low + Decimal(span) * Decimal(seed % 100) / 100, "f").replace(".", ",")
 
 
+def _consistent_values(framework: Any, unit: str, code: str, year: int) -> dict[str, Any] | None:
+    """Plausible values for leaf ``code`` that pass its consistency checks (a few
+    deterministic draws; None when none passes)."""
+    specs = input_specs(framework, code)
+    for attempt in range(8):
+        salt = (str(attempt),) if attempt else ()  # the first draw as the demo always had
+        raw = {
+            spec.name: _value(spec, _rand(unit, code, str(i), *salt), year)
+            for i, spec in enumerate(specs)
+        }
+        if not evaluate(framework, code, raw).has_errors:
+            return raw
+    return None
+
+
 def _fill(assessment: Assessment, actor: Any, share: int, *, justify: bool) -> None:
     """Fill ``share`` percent of the unit's criteria (all when 100) through entry_save."""
     ctx = context_for(assessment)
@@ -91,10 +106,9 @@ def _fill(assessment: Assessment, actor: Any, share: int, *, justify: bool) -> N
         if node.may_not_apply and seed % 7 == 0:
             reason = "Trong năm đơn vị không phát sinh nội dung của tiêu chí này."
         else:
-            for i, spec in enumerate(input_specs(ctx.framework, node.code)):
-                raw[spec.name] = _value(spec, _rand(unit, node.code, str(i)), year)
-        if reason == "" and evaluate(ctx.framework, node.code, raw).has_errors:
-            continue
+            raw = _consistent_values(ctx.framework, unit, node.code, year)
+            if raw is None:
+                continue
         note = ""
         if justify and node.evidence.value == "required":
             note = "Tài liệu kiểm chứng lưu tại Văn phòng HĐND-UBND; bản chụp gửi kèm hồ sơ."

@@ -2,8 +2,8 @@
 
 Rules, in order:
 
-1. A leaf's points come from its rule (see :mod:`.evaluate`), clamped to ``[0, max]`` and
-   rounded half-up to ``decimals``. A leaf without facts scores 0 and is *missing*; so is a
+1. A leaf's points come from its rule (see :mod:`.evaluate`), or are decided directly (an
+   override in the facts), clamped to ``[0, max]`` and rounded half-up to ``decimals``. A leaf without facts scores 0 and is *missing*; so is a
    survey leaf without any valid answer.
 2. Not applicable: a node whose ``applies_to`` excludes the unit's kind, a node declared not
    applicable in the facts, every descendant of those, and a parent whose children are all not
@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from .evaluate import LeafEvaluator, arith_message, leaf_evaluators
 from .facts import Facts, Unit, prepare_facts
-from .model import Framework, NodeKind, Questionnaire, SurveyRule
+from .model import Framework, NodeKind, Override, Questionnaire, SurveyRule
 from .numbers import ARITH, ROUNDING, ZERO, quantum
 from .problems import Problem, ProblemsError
 from .result import NodeOutcomes, UnitResult
@@ -149,11 +149,17 @@ def score_facts(
             points[i] = zero
             missing.append(i)
             continue
-        try:
-            raw = evaluate(values)
-        except ArithmeticError as exc:
-            errors.append(Problem(file or f"đơn vị {facts.unit.code}", arith_message(exc), code))
-            raw = ZERO
+        decided = type(values) is Override
+        if decided:
+            raw = values[0]
+        else:
+            try:
+                raw = evaluate(values)
+            except ArithmeticError as exc:
+                errors.append(
+                    Problem(file or f"đơn vị {facts.unit.code}", arith_message(exc), code)
+                )
+                raw = ZERO
         info[i] = raw
         if raw <= ZERO:
             points[i] = zero
@@ -161,7 +167,7 @@ def score_facts(
             points[i] = top_q
         else:
             points[i] = quantize(raw, q)
-        if survey and not values[0].valid:
+        if survey and not decided and not values[0].valid:
             missing.append(i)
 
     for i, children, capped_max, full in plan.parents:

@@ -4,8 +4,10 @@
   help, bounds, step, checklist items, survey questions and answer options).
 * :func:`parse_ui_value` reads one typed value ("0,25", "05/11/2025", "có") for a spec,
   raising :class:`~.uivalues.UIValueError` with a Vietnamese message.
-* :func:`validate_entry` checks a partial or complete set of values of one node.
-* :func:`score_leaf` computes a leaf's points and explanation live, as the form is filled.
+* :func:`validate_entry` checks a partial or complete set of values of one node, consistency
+  checks included (each once the inputs it names are filled and valid).
+* :func:`score_leaf` computes a leaf's points and explanation live, as the form is filled, with
+  the failed warning checks.
 
 Types of :attr:`InputSpec.type`: the five input types of general rules (``integer``,
 ``decimal``, ``percent``, ``boolean``, ``date``), plus ``checklist`` (``items``: one boolean per
@@ -31,6 +33,7 @@ from .model import (
     GeneralRule,
     InputType,
     ManualRule,
+    Override,
     Questionnaire,
     SurveyRule,
     YesNoRule,
@@ -178,15 +181,18 @@ def validate_entry(
     *,
     partial: bool,
     questionnaires: Iterable[Questionnaire] = (),
+    warnings: list[EntryError] | None = None,
 ) -> list[EntryError]:
-    """Every problem with the values given for node ``code``. With ``partial``, inputs not
-    given yet are not reported."""
+    """Every problem with the values given for node ``code``, failed error checks included
+    (``input`` None, ``inputs`` the names the check reads). With ``partial``, inputs not given
+    yet are not reported. Failed warning checks are appended to ``warnings`` when given."""
     _, errors = check_entry(
         framework,
         code,
         values,
         partial=partial,
         questionnaires=merge_questionnaires(framework, questionnaires),
+        warnings=warnings,
     )
     return errors
 
@@ -194,11 +200,13 @@ def validate_entry(
 @dataclass(frozen=True, slots=True)
 class LeafScore:
     """Live score of one leaf: ``points`` and ``explanation`` are None while the values are
-    incomplete or wrong (``errors`` says why), or for a not-applicable declaration."""
+    incomplete or wrong (``errors`` says why, failed error checks included), or for a
+    not-applicable declaration. ``warnings``: the failed warning checks."""
 
     points: Decimal | None
     explanation: Explanation | None
     errors: tuple[EntryError, ...] = ()
+    warnings: tuple[EntryError, ...] = ()
 
 
 def score_leaf(
@@ -209,11 +217,16 @@ def score_leaf(
     questionnaires: Iterable[Questionnaire] = (),
 ) -> LeafScore:
     """Points and explanation of leaf ``code`` from complete values."""
+    warned: list[EntryError] = []
     result, errors = check_entry(
-        framework, code, values, questionnaires=merge_questionnaires(framework, questionnaires)
+        framework,
+        code,
+        values,
+        questionnaires=merge_questionnaires(framework, questionnaires),
+        warnings=warned,
     )
     if errors:
-        return LeafScore(None, None, tuple(errors))
+        return LeafScore(None, None, tuple(errors), tuple(warned))
     node = framework.node(code)
     if isinstance(result, str):
         r = NodeResult(node, False, None, ZERO, False, framework.decimals, reason=result)
@@ -224,11 +237,15 @@ def score_leaf(
         points, raw, case, clamped = evaluate_leaf(node, result, framework.decimals)
     except EvaluationError as exc:
         return LeafScore(None, None, (EntryError(code, None, exc.message),))
-    missing = isinstance(node.rule, SurveyRule) and not result[0].valid
+    missing = (
+        isinstance(node.rule, SurveyRule)
+        and type(result) is not Override
+        and not result[0].valid
+    )
     r = NodeResult(
         node, True, points, node.max, missing, framework.decimals, raw, case, clamped, result
     )
-    return LeafScore(points, r.explanation)
+    return LeafScore(points, r.explanation, (), tuple(warned))
 
 
 def format_points(value: Decimal | None, decimals: int | None = None) -> str:

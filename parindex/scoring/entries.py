@@ -3,11 +3,19 @@
 Used by facts files, by the web forms (partially filled entries) and by the scoring API. An
 entry is a mapping: the inputs of a general rule (``{done: 9, planned: 10}``), ``score``
 (manual), ``met`` (yes_no), ``items`` (checklist), ``answers`` (survey), or
-``{not_applicable: reason}`` where the node allows it. Values are Python values as a document
+``{not_applicable: reason}`` where the node allows it, or ``{override: points}`` on a leaf (the
+points decided directly: 0..max, no rule, no checks). Values are Python values as a document
 holds them (Decimal, bool, date or ISO text, lists); ``int`` is accepted for numbers.
 
-:func:`check_entry` returns the values as a tuple in input order (what the compiled rule reads)
-or every problem found, as :class:`EntryError` (node, input, Vietnamese message).
+:func:`check_entry` returns the values as a tuple in input order (what the compiled rule reads;
+an :class:`~.model.Override` for an override) or every problem found, as :class:`EntryError`
+(node, input, Vietnamese message).
+
+Consistency checks of a general rule (``checks``) are evaluated in order, each once every input
+it names has passed its own type and range checks (so also on a partly filled web form); a check
+whose expression cannot be computed (a division by zero) counts as failed. A failed ``error``
+check is an :class:`EntryError` (``input`` None, ``inputs`` the names it reads); a failed
+``warning`` check goes to the ``warnings`` list when one is given, and never blocks.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from typing import Any
 
 from .expr import parse_iso_date
 from .model import (
+    CheckLevel,
     ChecklistRule,
     Framework,
     GeneralRule,
@@ -28,6 +37,7 @@ from .model import (
     InputType,
     ManualRule,
     Node,
+    Override,
     Questionnaire,
     SurveyRule,
 )
@@ -35,20 +45,32 @@ from .numbers import ARITH, ZERO, fits_step
 from .problems import Problem
 from .reader import describe, show_number
 
-__all__ = ["NA_KEY", "EntryError", "SurveyTally", "check_entry", "check_value", "input_names"]
+__all__ = [
+    "NA_KEY",
+    "OVERRIDE_KEY",
+    "EntryError",
+    "SurveyTally",
+    "check_entry",
+    "check_value",
+    "failed_checks",
+    "input_names",
+]
 
 NA_KEY = "not_applicable"
+OVERRIDE_KEY = "override"
 _ABSENT = object()
 _HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
 class EntryError:
-    """A problem with the value of one input (``input`` None: the entry as a whole)."""
+    """A problem with the value of one input (``input`` None: the entry as a whole; for a
+    failed consistency check, ``inputs`` names the inputs it reads)."""
 
     node: str
     input: str | None
     message: str
+    inputs: tuple[str, ...] = ()
 
     def problem(self, file: str) -> Problem:
         where = f"số liệu {self.input}" if self.input else None
@@ -160,6 +182,72 @@ def _general(
     return tuple(values)
 
 
+def failed_checks(
+    node: Node, rule: GeneralRule, values: tuple[Any, ...]
+) -> tuple[list[EntryError], list[EntryError]]:
+    """``(errors, warnings)``: the consistency checks that fail, in order. ``values`` is in
+    input order with None for an input not given or not valid; a check naming such an input
+    is not evaluated yet."""
+    errors: list[EntryError] = []
+    warnings: list[EntryError] = []
+    if not rule.checks:
+        return errors, warnings
+    position = {d.name: i for i, d in enumerate(rule.inputs)}
+    for check in rule.checks:
+        names = check.require.names
+        if any(values[position[name]] is None for name in names):
+            continue
+        try:
+            held = bool(check.require.evaluate(values))
+        except ArithmeticError:
+            held = False
+        if not held:
+            failure = EntryError(node.code, None, check.message, names)
+            (errors if check.level is CheckLevel.ERROR else warnings).append(failure)
+    return errors, warnings
+
+
+def _override(node: Node, entry: Mapping[Any, Any]) -> tuple[Override | None, list[EntryError]]:
+    errors: list[EntryError] = []
+    if len(entry) > 1:
+        others = ", ".join(str(k) for k in entry if k != OVERRIDE_KEY)
+        errors.append(
+            EntryError(
+                node.code,
+                None,
+                f"điểm quyết định trực tiếp (override) thì không nhập số liệu khác ({others})",
+            )
+        )
+    if node.children:
+        errors.append(
+            EntryError(
+                node.code,
+                OVERRIDE_KEY,
+                "chỉ tiêu chí không có tiêu chí con mới được quyết định điểm trực tiếp",
+            )
+        )
+    value = entry[OVERRIDE_KEY]
+    number = _number(value)
+    if number is None:
+        errors.append(
+            EntryError(
+                node.code, OVERRIDE_KEY, f"điểm quyết định phải là một số, không phải {describe(value)}"
+            )
+        )
+    elif not ZERO <= number <= node.max:
+        errors.append(
+            EntryError(
+                node.code,
+                OVERRIDE_KEY,
+                f"điểm quyết định phải từ 0 đến {show_number(node.max)}, "
+                f"không phải {show_number(number)}",
+            )
+        )
+    if errors or number is None:
+        return None, errors
+    return Override.of(number), errors
+
+
 def _manual(node: Node, rule: ManualRule, value: Any) -> tuple[Any, str | None]:
     number = _number(value)
     if number is None:
@@ -232,10 +320,12 @@ def check_entry(
     *,
     questionnaires: Mapping[str, Questionnaire],
     partial: bool = False,
+    warnings: list[EntryError] | None = None,
 ) -> tuple[tuple[Any, ...] | str | None, list[EntryError]]:
-    """Check one entry. Returns ``(values, [])`` (a tuple in input order), ``(reason, [])`` for
-    a valid not-applicable declaration, or ``(None, errors)``. With ``partial``, inputs not
-    given yet are not errors (and no value tuple is returned)."""
+    """Check one entry. Returns ``(values, [])`` (a tuple in input order, or an
+    :class:`~.model.Override`), ``(reason, [])`` for a valid not-applicable declaration, or
+    ``(None, errors)``. With ``partial``, inputs not given yet are not errors (and no value
+    tuple is returned). Failed warning checks are appended to ``warnings`` when given."""
     if not isinstance(code, str):
         shown = format(code, "f") if isinstance(code, Decimal) else str(code)
         what = "số" if isinstance(code, Decimal) else describe(code)
@@ -262,6 +352,9 @@ def check_entry(
         ]
     if NA_KEY in entry:
         return _not_applicable(node, entry)
+    if OVERRIDE_KEY in entry:
+        decided, errors = _override(node, entry)
+        return (None if partial else decided), errors
     if node.children:
         return None, [
             EntryError(
@@ -284,6 +377,11 @@ def check_entry(
     rule = node.rule
     if isinstance(rule, GeneralRule):
         values = _general(node, rule, entry, partial, errors)
+        if rule.checks:
+            failed, warned = failed_checks(node, rule, values)
+            errors.extend(failed)
+            if warnings is not None:
+                warnings.extend(warned)
         if errors or partial:
             return None, errors
         return values, errors

@@ -20,7 +20,7 @@ from itertools import compress
 from typing import Any, NamedTuple
 
 from .entries import SurveyTally
-from .model import ChecklistRule, Framework, GeneralRule, ManualRule, Node, SurveyRule
+from .model import ChecklistRule, Framework, GeneralRule, ManualRule, Node, Override, SurveyRule
 from .numbers import ARITH, ROUNDING, ZERO, quantum
 
 __all__ = [
@@ -142,7 +142,11 @@ class LeafOutcome(NamedTuple):
 
 
 def evaluate_leaf(node: Node, values: tuple[Any, ...], decimals: int) -> LeafOutcome:
-    """Points of one leaf from checked values; raises :class:`EvaluationError`."""
+    """Points of one leaf from checked values (or an :class:`~.model.Override`); raises
+    :class:`EvaluationError`."""
+    if type(values) is Override:
+        points, clamped = clamp_and_round(values[0], node.max, decimals)
+        return LeafOutcome(points, values[0], None, clamped)
     try:
         raw = leaf_evaluator(node)(values)
     except ArithmeticError as exc:

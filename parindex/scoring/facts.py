@@ -1,7 +1,8 @@
 """Facts of one unit (format ``parindex-facts/1``) checked against a framework.
 
 A facts file names the framework, the unit (``code``, ``name``, ``kind``) and gives ``values``:
-one entry per node code (see :mod:`.entries`). :func:`read_facts` checks a file's document;
+one entry per node code (see :mod:`.entries`); an optional ``notes:`` map (per node code, the
+reason and source document of a value) is accepted and ignored here. :func:`read_facts` checks a file's document;
 :func:`prepare_facts` checks values given directly (the web application). Both give a
 :class:`Facts`: the unit plus, per leaf, the tuple of checked values its compiled rule reads,
 and the not-applicable declarations with their reasons. Every error names the node (and the
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .entries import check_entry
+from .entries import EntryError, check_entry
 from .model import Framework, Questionnaire
 from .problems import Problem, ProblemsError
 from .reader import Reader, describe
@@ -43,6 +44,8 @@ class Facts:
     not_applicable: Mapping[str, str]  # node code → reason
     entries: Mapping[str, Mapping[str, Any]]  # the entries as given (for snapshots)
     warnings: tuple[Problem, ...] = ()
+    # failed warning checks, in tree order of the nodes, then in the order of the checks
+    check_warnings: tuple[EntryError, ...] = ()
 
 
 def merge_questionnaires(
@@ -83,9 +86,12 @@ def _check_values(
     leaf_values: dict[str, tuple[Any, ...]] = {}
     not_applicable: dict[str, str] = {}
     entries: dict[str, Mapping[str, Any]] = {}
+    warned: list[EntryError] = []
     kinds_matter = framework.needs_kind
     for code, entry in values.items():
-        result, errors = check_entry(framework, code, entry, questionnaires=questionnaires)
+        result, errors = check_entry(
+            framework, code, entry, questionnaires=questionnaires, warnings=warned
+        )
         for e in errors:
             r.problems.append(e.problem(r.file))
         if errors:
@@ -107,7 +113,15 @@ def _check_values(
         not_applicable=MappingProxyType(not_applicable),
         entries=MappingProxyType(entries),
         warnings=tuple(p for p in r.problems if not p.is_error),
+        check_warnings=_in_tree_order(framework, warned),
     )
+
+
+def _in_tree_order(framework: Framework, warned: list[EntryError]) -> tuple[EntryError, ...]:
+    if len(warned) < 2:
+        return tuple(warned)
+    position = {node.code: i for i, node in enumerate(framework.order)}
+    return tuple(sorted(warned, key=lambda w: position.get(w.node, -1)))  # stable: check order
 
 
 def prepare_facts(
@@ -156,7 +170,7 @@ def read_facts(
             else ""
         )
         r.error(f"định dạng {describe(fmt)} không đúng: cần {FACTS_FORMAT}{hint}")
-    r.unknown_keys(m, ("format", "framework", "unit", "values"), "tệp số liệu")
+    r.unknown_keys(m, ("format", "framework", "unit", "values", "notes"), "tệp số liệu")
     fw = m.get("framework")
     if fw is None:
         r.error(f"thiếu khóa bắt buộc 'framework' (mã bộ tiêu chí, ở đây: {framework.code})")

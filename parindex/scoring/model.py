@@ -29,6 +29,8 @@ from .numbers import ARITH
 __all__ = [
     "Band",
     "Case",
+    "Check",
+    "CheckLevel",
     "ChecklistItem",
     "ChecklistRule",
     "Evidence",
@@ -39,6 +41,7 @@ __all__ = [
     "ManualRule",
     "Node",
     "NodeKind",
+    "Override",
     "Question",
     "Questionnaire",
     "Rule",
@@ -100,12 +103,31 @@ class Case:
     points: CompiledExpression
 
 
+class CheckLevel(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A consistency check of a general rule: ``require`` must hold, else ``message``.
+
+    A failed ``error`` check makes the entry invalid (no points); a failed ``warning`` check
+    keeps the points and is reported."""
+
+    require: CompiledExpression
+    message: str
+    level: CheckLevel = CheckLevel.ERROR
+
+
 @dataclass(frozen=True, slots=True)
 class GeneralRule:
-    """Named inputs and cases: the first case whose ``when`` holds gives the points."""
+    """Named inputs and cases: the first case whose ``when`` holds gives the points.
+    ``checks`` are evaluated, in order, before the cases."""
 
     inputs: tuple[InputDef, ...]
     cases: tuple[Case, ...]
+    checks: tuple[Check, ...] = ()
     kind: str = field(default="general", init=False)
 
 
@@ -149,6 +171,21 @@ class SurveyRule:
 
 
 Rule = GeneralRule | ManualRule | YesNoRule | ChecklistRule | SurveyRule
+
+
+class Override(tuple[Decimal]):
+    """A leaf's points decided directly (facts ``{override: 0.5}``), in place of its rule's
+    values: ``Override.of(points)``; ``.points`` is the decided value, before rounding."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, points: Decimal) -> Override:
+        return cls((points,))
+
+    @property
+    def points(self) -> Decimal:
+        return self[0]
 
 
 @dataclass(frozen=True, slots=True)

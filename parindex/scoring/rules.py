@@ -17,6 +17,8 @@ from .expr import FUNCTIONS, KEYWORDS, CompiledExpression, ExprError, Type, comp
 from .expr.typecheck import parse_iso_date
 from .model import (
     Case,
+    Check,
+    CheckLevel,
     ChecklistItem,
     ChecklistRule,
     GeneralRule,
@@ -283,7 +285,7 @@ class _RuleReader:
             return None
 
     def general(self, m: Mapping[Any, Any]) -> Rule | None:
-        self.r.unknown_keys(m, ("inputs", "cases"), "rule", self.code, "rule")
+        self.r.unknown_keys(m, ("inputs", "checks", "cases"), "rule", self.code, "rule")
         raw_inputs = m.get("inputs") or []
         inputs: list[InputDef] = []
         ok = True
@@ -304,6 +306,9 @@ class _RuleReader:
             self.error("thiếu 'cases': danh sách các trường hợp {when, points}", "rule")
             return None
         table = {d.name: (d.type.expr_type, i) for i, d in enumerate(inputs)}
+        checks = self.checks(m.get("checks"), table)
+        if checks is None:
+            ok = False
         cases: list[Case] = []
         always_at: int | None = None
         for i, raw in enumerate(raw_cases, 1):
@@ -320,9 +325,61 @@ class _RuleReader:
             when = case.when
             if always_at is None and (when is None or (when.is_constant and when.constant)):
                 always_at = i
-        if not ok:
+        if not ok or checks is None:
             return None
-        return GeneralRule(tuple(inputs), tuple(cases))
+        return GeneralRule(tuple(inputs), tuple(cases), checks)
+
+    def checks(
+        self, raw: Any, table: Mapping[str, tuple[Type, int]]
+    ) -> tuple[Check, ...] | None:
+        """The rule's consistency checks (None on errors)."""
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.error(
+                "'checks' phải là danh sách các kiểm tra {require, message, level}", "checks"
+            )
+            return None
+        out: list[Check] = []
+        ok = True
+        for i, item in enumerate(raw, 1):
+            where = f"kiểm tra {i}"
+            c = self.r.mapping(item, "kiểm tra", self.code, where)
+            if c is None:
+                ok = False
+                continue
+            self.r.unknown_keys(c, ("require", "message", "level"), "kiểm tra", self.code, where)
+            require = None
+            if c.get("require") is None:
+                self.error("thiếu khóa bắt buộc 'require' (điều kiện phải thỏa)", where)
+            else:
+                require = self.expression(c["require"], Type.BOOLEAN, f"{where}, require", table)
+            message = c.get("message")
+            if not isinstance(message, str) or not message.strip():
+                shown = "thiếu" if message is None else f"không phải chữ ({describe(message)})"
+                self.error(
+                    f"'message' {shown}: cần câu thông báo người nhập thấy khi kiểm tra không đạt",
+                    where,
+                )
+                message = None
+            level = c.get("level", CheckLevel.ERROR.value)
+            if level not in (CheckLevel.ERROR.value, CheckLevel.WARNING.value):
+                self.error(
+                    f"'level' {describe(level)} không hợp lệ: chỉ 'error' (mặc định) hoặc 'warning'",
+                    where,
+                )
+                level = None
+            if require is None or message is None or level is None:
+                ok = False
+                continue
+            if require.is_constant:
+                self.warning(
+                    "điều kiện kiểm tra không phụ thuộc số liệu nào nên luôn "
+                    + ("đạt" if require.constant else "không đạt"),
+                    where,
+                )
+            out.append(Check(require, message.strip(), CheckLevel(level)))
+        return tuple(out) if ok else None
 
     def case(self, raw: Any, i: int, table: Mapping[str, tuple[Type, int]]) -> Case | None:
         where = f"trường hợp {i}"
@@ -385,6 +442,13 @@ def parse_rule(
     if not kinds:
         return rr.general(m)
     kind = kinds[0]
+    if "checks" in m:
+        rr.error(
+            f"quy tắc {kind} không có kiểm tra (checks): chỉ quy tắc tổng quát "
+            "(inputs + cases) mới có",
+            "rule",
+        )
+        return None
     r.unknown_keys(m, (kind,), "rule", code, "rule")
     if kind == "manual":
         return rr.manual(m[kind])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,10 +95,48 @@ def test_every_node_has_vietnamese_wording_and_leaves_have_owners(departments: F
     assert sum(1 for n in departments.leaves() if n.evidence_hint) >= 15
 
 
+def _without_checks(value: Any) -> Any:
+    """The document with every rule's ``checks`` key dropped."""
+    if isinstance(value, dict):
+        return {k: _without_checks(v) for k, v in value.items() if k != "checks"}
+    if isinstance(value, list):
+        return [_without_checks(v) for v in value]
+    return value
+
+
+def _checks_count(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value.get("checks") or ()) + sum(_checks_count(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_checks_count(v) for v in value)
+    return 0
+
+
 @pytest.mark.shared
-def test_example_copies_are_identical(shared_dir: Path) -> None:
-    for name in ("vd-xa-2025.yaml", "lanh-dao.questionnaire.yaml"):
-        assert (DATA_DIR / name).read_bytes() == (shared_dir / "examples" / name).read_bytes()
+def test_example_copies_are_the_shared_examples_plus_checks(shared_dir: Path) -> None:
+    """The shipped commune set is the shared example with consistency checks added; the
+    questionnaire is the same file."""
+    ours = load_doc(DATA_DIR / "vd-xa-2025.yaml")
+    theirs = load_doc(shared_dir / "examples" / "vd-xa-2025.yaml")
+    assert _checks_count(ours) >= 5 and _checks_count(theirs) == 0
+    assert _without_checks(ours) == _without_checks(theirs)
+    name = "lanh-dao.questionnaire.yaml"
+    assert (DATA_DIR / name).read_bytes() == (shared_dir / "examples" / name).read_bytes()
+
+
+def test_count_pairs_have_checks(departments: Framework) -> None:
+    """Wherever one count of a rule cannot exceed another, the shipped sets say so."""
+    commune, _qs, _problems = load_framework(COMMUNES_SET, COMMUNES_QUESTIONNAIRES)
+    assert commune is not None
+    for framework, code, text in (
+        (commune, "2.2.2", "handled <= found"),
+        (commune, "3.5", "handled_on_time <= received"),
+        (departments, "3.5", "handled_on_time <= received"),
+        (departments, "6.3", "resolved <= recommendations"),
+    ):
+        rule = framework.node(code).rule
+        assert isinstance(rule, GeneralRule)
+        assert text in [c.require.text for c in rule.checks], code
 
 
 def test_commune_copy_reads(db: None) -> None:

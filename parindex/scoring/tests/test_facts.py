@@ -282,8 +282,17 @@ def test_unknown_top_level_keys_are_warnings(example: Framework) -> None:
     assert facts is not None
     assert [p.line() for p in problems] == [
         "f.yaml: cảnh báo: khóa không xác định 'note' trong tệp số liệu (bị bỏ qua); các khóa "
-        "dùng được: format, framework, unit, values"
+        "dùng được: format, framework, notes, unit, values"
     ]
+
+
+def test_notes_are_accepted_silently(example: Framework) -> None:
+    notes = {"7.6": {"reason": "Kết luận thanh tra", "document": "12/KL-TTr ngày 03/10/2025"}}
+    facts, problems = read_facts(
+        facts_doc({"7.6": {"score": D(1)}}, notes=notes), example, file="f.yaml"
+    )
+    assert facts is not None and problems == []
+    assert dict(facts.entries) == {"7.6": {"score": D(1)}}
 
 
 def test_checked_values(example: Framework) -> None:

@@ -68,7 +68,7 @@ NODE_KEY_ORDER: tuple[str, ...] = (
     "children",
 )
 _QUESTIONNAIRE_ORDER = ("format", "code", "name", "respondent_group", "scale", "questions")
-_RULE_ORDER = ("manual", "yes_no", "checklist", "survey", "inputs", "cases")
+_RULE_ORDER = ("manual", "yes_no", "checklist", "survey", "inputs", "checks", "cases")
 _INPUT_ORDER = ("name", "label", "type", "min", "max", "help")
 
 # Key order of a mapping, chosen by the key under which it (or the list holding it) sits.
@@ -80,6 +80,7 @@ _ORDER_BY_PARENT: dict[str | None, tuple[str, ...]] = {
     "rule": _RULE_ORDER,
     "inputs": _INPUT_ORDER,
     "cases": ("when", "points"),
+    "checks": ("require", "message", "level"),
     "checklist": ("label", "points"),
     "scale": ("code", "label", "share"),
     "questions": ("code", "text"),
@@ -91,7 +92,7 @@ _ORDER_BY_PARENT: dict[str | None, tuple[str, ...]] = {
 # Lists under these keys always hold one block mapping per item (never flow style).
 _BLOCK_LISTS = frozenset({"nodes", "children", "questionnaires"})
 # Text under these keys is always quoted: codes, and expressions (as the format examples do).
-_CODE_KEYS = frozenset({"code", "when", "points"})
+_CODE_KEYS = frozenset({"code", "when", "points", "require"})
 
 BLOCK_WIDTH = 120  # a flow collection is used when its line stays within this width
 
@@ -370,6 +371,19 @@ class _Writer:
             self.entry(" " * indent + "-", item, parent, indent, item=True)
 
 
+def _without_default_check_level(rule: Any) -> Any:
+    """``level: error`` is a check's default and is left out."""
+    if not isinstance(rule, Mapping) or not isinstance(rule.get("checks"), list):
+        return rule
+    checks = [
+        {k: v for k, v in c.items() if not (k == "level" and v == "error")}
+        if isinstance(c, Mapping)
+        else c
+        for c in rule["checks"]
+    ]
+    return {**rule, "checks": checks}
+
+
 def _without_default_node_rule(node: Any) -> Any:
     if not isinstance(node, Mapping):
         return node
@@ -378,13 +392,16 @@ def _without_default_node_rule(node: Any) -> Any:
         return {**node, "children": [_without_default_node_rule(c) for c in children]}
     if children is None and node.get("rule") == "manual":
         return {k: v for k, v in node.items() if k != "rule"}
+    if isinstance(node.get("rule"), Mapping):
+        return {**node, "rule": _without_default_check_level(node["rule"])}
     return node
 
 
 def _without_default_rules(doc: Any) -> Any:
     """In a criteria set, ``rule: manual`` on a leaf is the default and is left out, so a set
     that spells it and one that does not (e.g. after a trip through .xlsx, where both are an
-    empty ``Cách chấm`` cell) have one canonical text and one SHA-256."""
+    empty ``Cách chấm`` cell) have one canonical text and one SHA-256; so is a check's
+    ``level: error``."""
     if (
         isinstance(doc, Mapping)
         and doc.get("format") == "parindex-framework/1"
