@@ -164,7 +164,8 @@ def check_value(d: InputDef, value: Any) -> tuple[Any, str | None]:
 
 def _general(
     node: Node, rule: GeneralRule, entry: Mapping[Any, Any], partial: bool, errors: list[EntryError]
-) -> tuple[Any, ...] | None:
+) -> tuple[Any, ...]:
+    """The values in input order, None for an input not given or not valid."""
     values: list[Any] = []
     for d in rule.inputs:
         value = entry.get(d.name, _ABSENT)
@@ -353,8 +354,8 @@ def check_entry(
     if NA_KEY in entry:
         return _not_applicable(node, entry)
     if OVERRIDE_KEY in entry:
-        decided, errors = _override(node, entry)
-        return (None if partial else decided), errors
+        decided, problems = _override(node, entry)
+        return (None if partial else decided), problems
     if node.children:
         return None, [
             EntryError(

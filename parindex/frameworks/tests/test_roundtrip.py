@@ -3,8 +3,10 @@ the identical canonical YAML and SHA-256, for both shipped sets."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.test import Client
 
@@ -25,6 +27,26 @@ def _rows(version: FrameworkVersion) -> list[tuple[object, ...]]:
     )
 
 
+def _assert_speaks_vietnamese(content: bytes) -> None:
+    """The downloaded workbook tells each rule in words and writes its choices in Vietnamese."""
+    wb = openpyxl.load_workbook(BytesIO(content))
+    assert [c.value for c in wb["Thông tin chung"][1]] == ["Khóa", "Giá trị", "Ý nghĩa"]
+    ws = wb["Tiêu chí"]
+    headers = [c.value for c in ws[1]]
+    words_at = headers.index("Diễn giải cách chấm")
+    assert headers[words_at - 1] == "Cách chấm"
+    words = [row[words_at] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert any(words) and all("max_points" not in w and 'date("' not in w for w in words if w)
+    choices = {
+        "Nguồn": {"tự chấm", "điều tra", "cơ quan tổ chức"},
+        "Tài liệu kiểm chứng": {"bắt buộc", "không bắt buộc", "không cần"},
+    }
+    for header, allowed in choices.items():
+        at = headers.index(header)
+        used = {row[at] for row in ws.iter_rows(min_row=2, values_only=True)} - {None}
+        assert used and used <= allowed, header
+
+
 @pytest.mark.parametrize(
     ("path", "questionnaires"),
     [(DEPARTMENTS_SET, ()), (COMMUNES_SET, COMMUNES_QUESTIONNAIRES)],
@@ -38,6 +60,7 @@ def test_xlsx_download_imports_back_identical(
     response = client.get(f"/bo-tieu-chi/{first.pk}/xlsx/")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
+    _assert_speaks_vietnamese(response.content)
     extra = []
     for q in questionnaires:  # the separate questionnaires download too
         downloaded = client.get(f"/bo-tieu-chi/{first.pk}/phieu/{q.name.split('.')[0]}/")

@@ -6,18 +6,24 @@ back into the same document the YAML file gives.
 
 Layout
 ------
-- **Thông tin chung**: header row ``Khóa`` / ``Giá trị``, then one row per key: ``format``,
-  ``code``, ``name``, ``year``, ``applies_to`` (comma-separated), ``issued_by``, ``scale``,
-  ``decimals``. An empty value means the key is absent. A last row ``Khác`` holds, as YAML
+- **Thông tin chung**: header row ``Khóa`` / ``Giá trị`` / ``Ý nghĩa``, then one row per key:
+  ``format``, ``code``, ``name``, ``year``, ``applies_to`` (comma-separated), ``issued_by``,
+  ``scale``, ``decimals``, each explained in Vietnamese under ``Ý nghĩa`` (for readers; not
+  read back). An empty value means the key is absent. A last row ``Khác`` holds, as YAML
   flow text, every other top-level key (and any value its own row cannot hold exactly).
 - **Tiêu chí**: one row per node in tree order (pre-order), columns ``Mã``, ``Mã cha``,
-  ``Tên tiêu chí``, ``Điểm tối đa``, ``Cách chấm``, ``Nguồn``, ``Tài liệu kiểm chứng``,
-  ``Gợi ý tài liệu``, ``Hướng dẫn chấm``, ``Bộ phận phụ trách``, ``Áp dụng cho``,
-  ``Có thể không áp dụng``, ``Loại``, ``Cộng dồn tối đa`` and a trailing ``Khác``.
-  ``Cách chấm`` holds the rule as YAML flow text (``{yes_no: "Có kế hoạch"}``); it is empty
-  for parents and for ``manual`` — an empty ``Cách chấm`` on a leaf reads as ``rule: manual``
-  (the default, written out), on a parent as no rule. Columns may be in any order; only
-  ``Mã`` and ``Mã cha`` are required; a parent's row comes before its children's.
+  ``Tên tiêu chí``, ``Điểm tối đa``, ``Cách chấm``, ``Diễn giải cách chấm``, ``Nguồn``,
+  ``Tài liệu kiểm chứng``, ``Gợi ý tài liệu``, ``Hướng dẫn chấm``, ``Bộ phận phụ trách``,
+  ``Áp dụng cho``, ``Có thể không áp dụng``, ``Loại``, ``Cộng dồn tối đa`` and a trailing
+  ``Khác``. ``Cách chấm`` holds the rule as YAML flow text (``{yes_no: "Có kế hoạch"}``,
+  consistency ``checks`` included); it is empty for parents and for ``manual`` — an empty
+  ``Cách chấm`` on a leaf reads as ``rule: manual`` (the default, written out), on a parent
+  as no rule. ``Diễn giải cách chấm`` tells a leaf's rule in words, as the web pages do (not
+  read back). ``Nguồn`` (``tự chấm`` / ``điều tra`` / ``cơ quan tổ chức``) and ``Tài liệu
+  kiểm chứng`` (``bắt buộc`` / ``không bắt buộc`` / ``không cần``) are written in Vietnamese
+  and read in either language. Columns may be in any order; only ``Mã`` and ``Mã cha`` are
+  required; a parent's row comes before its children's; a column whose header is not in the
+  form is ignored with a warning.
 - **Xếp loại** (optional): ``Từ (điểm %)``, ``Xếp loại``, ``Khác``; highest first, the last
   band's ``Từ`` is empty.
 - **Phiếu <code>** (optional, one per inline questionnaire): rows ``code``, ``name``,

@@ -17,6 +17,12 @@ which values a cell holds exactly, and one value written into a cell or read bac
   travels whole in its parent's ``Khác`` cell as ``children``.
 - Text columns are read exactly (no trimming) and normalised to NFC; a cell holding only
   spaces is empty. Flags are ``x`` or empty.
+- ``Nguồn`` and ``Tài liệu kiểm chứng`` are written in Vietnamese (``tự chấm``, ``bắt buộc``,
+  ...) and read in either language, trimmed, in any case; any other value is an error that
+  lists the values accepted. A value the document holds that is neither goes to ``Khác``.
+- ``Diễn giải cách chấm`` (Tiêu chí) and ``Ý nghĩa`` (Thông tin chung) are written for the
+  people who read the workbook and ignored on reading, as is any column whose header the
+  reader does not know (with a warning naming it).
 """
 
 from __future__ import annotations
@@ -50,22 +56,28 @@ __all__ = [
     "ABSENT",
     "BAND_COLUMNS",
     "EVIDENCE",
+    "EVIDENCE_WORDS",
+    "INFO_MEANINGS",
     "INFO_ROWS",
     "INVALID",
     "KEY_HEADER",
     "KINDS",
+    "MEANING_HEADER",
     "NODE_COLUMNS",
     "OTHER",
+    "OTHER_MEANING",
     "QUESTIONNAIRE_PREFIX",
     "QUESTIONNAIRE_ROWS",
     "QUESTIONS_TITLE",
     "QUESTION_COLUMNS",
+    "RULE_WORDS_HEADER",
     "SCALE_COLUMNS",
     "SCALE_TITLE",
     "SHEET_BANDS",
     "SHEET_INFO",
     "SHEET_NODES",
     "SOURCES",
+    "SOURCE_WORDS",
     "VALUE_HEADER",
     "CellReader",
     "Column",
@@ -84,12 +96,25 @@ QUESTIONNAIRE_PREFIX = "Phiếu "
 OTHER = "Khác"
 KEY_HEADER = "Khóa"
 VALUE_HEADER = "Giá trị"
+MEANING_HEADER = "Ý nghĩa"
+RULE_WORDS_HEADER = "Diễn giải cách chấm"
 SCALE_TITLE = "Thang trả lời"
 QUESTIONS_TITLE = "Câu hỏi"
 
 SOURCES = ("self", "survey", "organiser")
 EVIDENCE = ("required", "optional", "none")
 KINDS = ("bonus", "penalty")
+# (value in the document, the word written in the workbook); either is read back
+SOURCE_WORDS: tuple[tuple[str, str], ...] = (
+    ("self", "tự chấm"),
+    ("survey", "điều tra"),
+    ("organiser", "cơ quan tổ chức"),
+)
+EVIDENCE_WORDS: tuple[tuple[str, str], ...] = (
+    ("required", "bắt buộc"),
+    ("optional", "không bắt buộc"),
+    ("none", "không cần"),
+)
 
 ABSENT: Any = object()  # a cell that gives no key
 INVALID: Any = object()  # a cell whose problem has been recorded
@@ -100,13 +125,19 @@ class Kind(Enum):
 
     CODE = "code"  # text cell, trimmed; a number typed by a user becomes its digits
     TEXT = "text"  # free text, exact
-    WORD = "word"  # a word from a list (self/survey/...), trimmed
+    WORD = "word"  # a single word (bonus/penalty, format), trimmed
+    CHOICE = "choice"  # one of the column's words, written in Vietnamese, read in either language
     NUMBER = "number"  # an exact decimal
     LIST = "list"  # comma-separated words
     FLAG = "flag"  # x or empty, for true
     RULE = "rule"  # YAML flow text
     OTHER = "other"  # YAML flow mapping of the remaining keys
     PARENT = "parent"  # the parent's code (Tiêu chí only)
+    NOTE = "note"  # written for readers (the rule in words), ignored on reading
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -116,16 +147,45 @@ class Column:
     kind: Kind
     width: float
     choices: tuple[str, ...] = ()
+    # CHOICE columns: (value in the document, Vietnamese word written in the cell)
+    words: tuple[tuple[str, str], ...] = ()
+
+    def holds(self, value: Any) -> bool:
+        """Whether this column's cell holds ``value`` exactly."""
+        if self.kind is Kind.CHOICE:
+            return isinstance(value, str) and value in dict(self.words)
+        return fits(self.kind, value)
+
+    def shown(self, value: Any) -> Any:
+        """What the cell shows for ``value`` (the Vietnamese word of a CHOICE)."""
+        if self.kind is Kind.CHOICE:
+            return dict(self.words)[value]
+        return value
 
 
 NODE_COLUMNS: tuple[Column, ...] = (
     Column("Mã", "code", Kind.CODE, 10),
     Column("Mã cha", None, Kind.PARENT, 9),
     Column("Tên tiêu chí", "name", Kind.TEXT, 60),
-    Column("Điểm tối đa", "max", Kind.NUMBER, 10),
+    Column("Điểm tối đa", "max", Kind.NUMBER, 12),
     Column("Cách chấm", "rule", Kind.RULE, 50),
-    Column("Nguồn", "source", Kind.WORD, 11, SOURCES),
-    Column("Tài liệu kiểm chứng", "evidence", Kind.WORD, 12, EVIDENCE),
+    Column(RULE_WORDS_HEADER, None, Kind.NOTE, 50),
+    Column(
+        "Nguồn",
+        "source",
+        Kind.CHOICE,
+        15,
+        tuple(word for _, word in SOURCE_WORDS),
+        SOURCE_WORDS,
+    ),
+    Column(
+        "Tài liệu kiểm chứng",
+        "evidence",
+        Kind.CHOICE,
+        15,
+        tuple(word for _, word in EVIDENCE_WORDS),
+        EVIDENCE_WORDS,
+    ),
     Column("Gợi ý tài liệu", "evidence_hint", Kind.TEXT, 35),
     Column("Hướng dẫn chấm", "guidance", Kind.TEXT, 40),
     Column("Bộ phận phụ trách", "owner_hint", Kind.TEXT, 24),
@@ -145,6 +205,21 @@ INFO_ROWS: tuple[tuple[str, Kind], ...] = (
     ("scale", Kind.NUMBER),
     ("decimals", Kind.NUMBER),
 )
+# What each key of Thông tin chung means (the Ý nghĩa column, for readers only).
+INFO_MEANINGS: dict[str, str] = {
+    "format": "Định dạng của tệp bộ tiêu chí; luôn ghi parindex-framework/1",
+    "code": "Mã của bộ tiêu chí, không trùng với bộ tiêu chí khác (ví dụ: vd-xa-2025)",
+    "name": "Tên đầy đủ của bộ tiêu chí",
+    "year": "Năm đánh giá mà bộ tiêu chí áp dụng",
+    "applies_to": "Các loại đơn vị được đánh giá theo bộ tiêu chí, cách nhau bằng dấu phẩy "
+    "(ví dụ: xa, phuong, dac_khu); để trống nếu áp dụng cho mọi loại",
+    "issued_by": "Văn bản ban hành bộ tiêu chí: số, ký hiệu, ngày và cơ quan ban hành",
+    "scale": "Thang điểm của chỉ số: chỉ số = tổng điểm đạt / tổng điểm tối đa được áp dụng "
+    "× thang điểm; để trống là 100",
+    "decimals": "Số chữ số thập phân khi làm tròn điểm từng tiêu chí, tổng điểm và chỉ số "
+    "(làm tròn nửa lên); để trống là 2",
+}
+OTHER_MEANING = "Các thông tin khác của bộ tiêu chí, ghi theo cú pháp YAML; thường để trống"
 BAND_COLUMNS: tuple[Column, ...] = (
     Column("Từ (điểm %)", "min", Kind.NUMBER, 14),
     Column("Xếp loại", "label", Kind.TEXT, 30),
@@ -201,6 +276,8 @@ def _list_fits(value: Any) -> bool:
 def fits(kind: Kind, value: Any) -> bool:
     if kind in (Kind.CODE, Kind.WORD):
         return word_fits(value)
+    if kind in (Kind.CHOICE, Kind.NOTE):
+        return False  # a CHOICE holds its column's words only (Column.holds); NOTE nothing
     if kind is Kind.TEXT:
         return _text_fits(value)
     if kind is Kind.NUMBER:
@@ -241,16 +318,24 @@ class CellReader:
         cell: Any,
         where: str,
         node: str | None = None,
+        words: tuple[tuple[str, str], ...] = (),
     ) -> Any:
         """The document value of ``cell`` for a column of ``kind``; ``ABSENT`` for an empty
-        cell; problems are recorded and give ``INVALID``."""
+        cell; problems are recorded and give ``INVALID``. ``words``: a CHOICE column's."""
         try:
-            return self._cell(kind, cell, where, node)
+            return self._cell(kind, cell, where, node, words)
         except FormCellError as exc:
             self.error(exc.message, where, node)
             return INVALID
 
-    def _cell(self, kind: Kind, cell: Any, where: str, node: str | None) -> Any:
+    def _cell(
+        self,
+        kind: Kind,
+        cell: Any,
+        where: str,
+        node: str | None,
+        words: tuple[tuple[str, str], ...],
+    ) -> Any:
         value = cell.value
         if is_blank(value):
             return ABSENT
@@ -278,6 +363,8 @@ class CellReader:
             value = text
         if not isinstance(value, str):
             raise FormCellError("ô không đọc được")
+        if kind is Kind.CHOICE:
+            return self._choice(value, words)
         if kind in (Kind.CODE, Kind.PARENT, Kind.WORD):
             return value.strip()
         if kind is Kind.TEXT:
@@ -296,6 +383,20 @@ class CellReader:
         if kind is Kind.OTHER and not isinstance(data, dict):
             raise FormCellError("cột Khác phải là một mục YAML dạng {khóa: giá trị, ...}")
         return data
+
+    @staticmethod
+    def _choice(value: str, words: tuple[tuple[str, str], ...]) -> str:
+        """The document value of a Vietnamese word or of the value itself."""
+        folded = _fold(value)
+        for stored, word in words:
+            if folded in (_fold(stored), _fold(word)):
+                return stored
+        accepted = ", ".join(word for _, word in words)
+        english = ", ".join(stored for stored, _ in words)
+        raise FormCellError(
+            f"giá trị không hợp lệ: “{value.strip()}”; chỉ ghi một trong các giá trị: "
+            f"{accepted} (hoặc {english})"
+        )
 
     @staticmethod
     def _number(cell: Any) -> Decimal:

@@ -1,8 +1,9 @@
 """Reading the .xlsx form of a criteria set back into the document the YAML file gives.
 
 Import problems name the sheet, the row and the column; all of them are collected before
-:class:`~parindex.scoring.problems.ProblemsError` is raised. Unknown sheets are ignored with a
-warning.
+:class:`~parindex.scoring.problems.ProblemsError` is raised. Unknown sheets, and columns whose
+header is not in the form, are ignored with a warning; the columns written for readers
+(``Diễn giải cách chấm``, ``Ý nghĩa``) are ignored silently.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .cells import (
     INFO_ROWS,
     INVALID,
     KEY_HEADER,
+    MEANING_HEADER,
     NODE_COLUMNS,
     OTHER,
     QUESTION_COLUMNS,
@@ -91,9 +93,13 @@ def _read_header(
         column = by_header.get(header.casefold())
         where = f"trang tính {ws.title}, dòng {row}, cột {letter}"
         if column is None:
-            known = ", ".join(c.header for c in columns)
-            reader.error(f'tiêu đề cột không xác định: "{header}" (các cột: {known})', where)
+            known = ", ".join(c.header for c in columns if c.kind is not Kind.NOTE)
+            reader.warn(
+                f"cột “{header}” không thuộc mẫu, được bỏ qua (các cột của mẫu: {known})", where
+            )
             found[column_number] = _IGNORED
+        elif column.kind is Kind.NOTE:
+            found[column_number] = _IGNORED  # written for readers only
         elif column.header in seen:
             reader.error(f'cột "{column.header}" xuất hiện hai lần', where)
             found[column_number] = _IGNORED
@@ -137,8 +143,11 @@ def _read_item_row(
     other: Any = ABSENT
     other_where = ""
     for index, column in columns.items():
+        if column.kind is Kind.NOTE:
+            continue
         where = _where(ws.title, row, column.header)
-        value = reader.cell(column.kind, ws.cell(row=row, column=index), where, node)
+        cell = ws.cell(row=row, column=index)
+        value = reader.cell(column.kind, cell, where, node, column.words)
         if value is ABSENT or value is INVALID:
             continue
         if column.kind is Kind.OTHER:
@@ -149,7 +158,28 @@ def _read_item_row(
     return item
 
 
+def _check_info_header(ws: Any, reader: CellReader) -> None:
+    """Columns after Khóa and Giá trị: Ý nghĩa is for readers; any other header is ignored
+    with a warning (the sheet is read from its first two columns only)."""
+    first = ws.cell(row=1, column=1).value
+    if not isinstance(first, str) or first.strip().casefold() != KEY_HEADER.casefold():
+        return  # no header row
+    for column_number, cell in enumerate(ws[1], start=1):
+        if column_number <= 2 or is_blank(cell.value):
+            continue
+        header = unicodedata.normalize("NFC", str(cell.value)).strip()
+        if header.casefold() == MEANING_HEADER.casefold():
+            continue
+        letter = get_column_letter(column_number)
+        reader.warn(
+            f"cột “{header}” không thuộc mẫu, được bỏ qua (các cột của mẫu: {KEY_HEADER}, "
+            f"{VALUE_HEADER}, {MEANING_HEADER})",
+            f"trang tính {ws.title}, dòng 1, cột {letter}",
+        )
+
+
 def _read_info(ws: Any, reader: CellReader) -> dict[Any, Any]:
+    _check_info_header(ws, reader)
     kinds = dict(INFO_ROWS)
     doc: dict[Any, Any] = {}
     other: Any = ABSENT

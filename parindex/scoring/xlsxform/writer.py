@@ -1,11 +1,18 @@
 """Writing a criteria-set document as the .xlsx form: the Thông tin chung, Tiêu chí, Xếp loại
 and Phiếu sheets laid out from the document; what a column cannot hold exactly goes to the
-``Khác`` cell of its row."""
+``Khác`` cell of its row.
+
+For the people who print and read the workbook, each leaf's rule is also told in words
+(``Diễn giải cách chấm``, as the web pages tell it) and each key of Thông tin chung is
+explained (``Ý nghĩa``); readers ignore both. A set with mistakes is written as it is: its
+rules are then worded one by one where they can be, and the cell is left empty where not."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +20,23 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.exchange.cells import put
 from parindex.exchange.workbooks import new_workbook, workbook_bytes
 
-from ..framework import TOP_KEYS
+from ..framework import FRAMEWORK_FORMAT, TOP_KEYS, parse_framework
+from ..model import Framework, Questionnaire
 from ..problems import Problem, ProblemsError
+from ..words import rule_in_words
 from .cells import (
     ABSENT,
     BAND_COLUMNS,
+    INFO_MEANINGS,
     INFO_ROWS,
     KEY_HEADER,
+    MEANING_HEADER,
     NODE_COLUMNS,
     OTHER,
+    OTHER_MEANING,
     QUESTION_COLUMNS,
     QUESTIONNAIRE_PREFIX,
     QUESTIONNAIRE_ROWS,
@@ -53,6 +66,9 @@ _SECTION_FONT = Font(bold=True, color="1F4E78")
 _THIN = Side(style="thin", color="BFBFBF")
 _HEADER_BORDER = Border(bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_MEANING_FONT = Font(italic=True, color="404040")
+
+Fits = Mapping[str, Callable[[Any], bool]]
 
 
 def _style_header(ws: Any, headers: Iterable[str], row: int = 1) -> None:
@@ -87,23 +103,25 @@ def _choices_validation(
 
 
 def _split_fitting(
-    mapping: Mapping[Any, Any],
-    columns: Iterable[tuple[str, Kind]],
+    mapping: Mapping[Any, Any], holds: Fits
 ) -> tuple[dict[str, Any], dict[Any, Any]]:
     """Split a mapping into values its columns hold exactly and the rest (for ``Khác``)."""
-    kinds = dict(columns)
     fitting: dict[str, Any] = {}
     rest: dict[Any, Any] = {}
     for key, value in mapping.items():
-        if isinstance(key, str) and key in kinds and fits(kinds[key], value):
+        if isinstance(key, str) and key in holds and holds[key](value):
             fitting[key] = value
         else:
             rest[key] = value
     return fitting, rest
 
 
-def _column_kinds(columns: Iterable[Column]) -> list[tuple[str, Kind]]:
-    return [(c.key, c.kind) for c in columns if c.key is not None]
+def _column_fits(columns: Iterable[Column]) -> Fits:
+    return {c.key: c.holds for c in columns if c.key is not None}
+
+
+def _row_fits(rows: Iterable[tuple[str, Kind]]) -> Fits:
+    return {key: partial(fits, kind) for key, kind in rows}
 
 
 def _items_fit(items: Any, needed: tuple[str, ...] = ()) -> bool:
@@ -119,11 +137,25 @@ def _items_fit(items: Any, needed: tuple[str, ...] = ()) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Row:
+    depth: int
+    fitting: dict[str, Any]  # values their columns hold
+    parent: str | None
+    rest: dict[Any, Any]  # the Khác cell
+    has_children: bool
+    node: Mapping[Any, Any]  # the node as the document gives it
+
+    @property
+    def code(self) -> str:
+        return str(self.node["code"])
+
+
 class _TreeLayout:
     """Lays the node tree out as rows; subtrees that cannot be rows go to ``Khác``."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[int, dict[str, Any], str | None, dict[Any, Any], bool]] = []
+        self.rows: list[_Row] = []
         self.codes: set[str] = set()
 
     def siblings_fit(self, nodes: Any) -> bool:
@@ -147,23 +179,43 @@ class _TreeLayout:
             children = node.get("children", ABSENT)
             children_fit = children is not ABSENT and self.siblings_fit(children)
             body = {k: v for k, v in node.items() if not (k == "children" and children_fit)}
-            fitting, rest = _split_fitting(body, _column_kinds(NODE_COLUMNS))
+            fitting, rest = _split_fitting(body, _column_fits(NODE_COLUMNS))
             is_leaf = "children" not in node
             rule = node.get("rule", ABSENT)
             if is_leaf and rule == "manual":
                 fitting.pop("rule", None)  # an empty Cách chấm on a leaf is manual
-            self.rows.append((depth, fitting, parent, rest, "children" in node))
+            self.rows.append(_Row(depth, fitting, parent, rest, "children" in node, node))
             if children_fit:
                 self.add(children, node["code"], depth + 1)
 
 
+def _write_meaning(ws: Any, row: int, text: str) -> None:
+    cell = put(ws, row, 3, text, number_format="@")
+    cell.font = _MEANING_FONT
+    cell.alignment = _WRAP_TOP
+
+
+def _print_setup(ws: Any, *, landscape: bool) -> None:
+    """Printed pages: the header row repeated on each page, every column on one page wide."""
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _write_info(ws: Any, doc: Mapping[Any, Any], other: dict[Any, Any]) -> None:
-    _style_header(ws, (KEY_HEADER, VALUE_HEADER))
+    _style_header(ws, (KEY_HEADER, VALUE_HEADER, MEANING_HEADER))
     ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 60
+    _print_setup(ws, landscape=True)
     row = 2
     for key, kind in INFO_ROWS:
         ws.cell(row=row, column=1, value=key).font = Font(bold=True)
+        ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
+        _write_meaning(ws, row, INFO_MEANINGS[key])
         value = doc.get(key, ABSENT)
         if value is not ABSENT and fits(kind, value):
             set_cell(ws, row, 2, kind, value)
@@ -176,9 +228,13 @@ def _write_info(ws: Any, doc: Mapping[Any, Any], other: dict[Any, Any]) -> None:
             ws.cell(row=row, column=2).number_format = "@"
         row += 1
     ws.cell(row=row, column=1, value=OTHER).font = Font(bold=True)
+    ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
     if other:
         set_cell(ws, row, 2, Kind.OTHER, other, parent=None)
+    else:
+        ws.cell(row=row, column=2).number_format = "@"
     ws.cell(row=row, column=2).alignment = _WRAP_TOP
+    _write_meaning(ws, row, OTHER_MEANING)
     ws.freeze_panes = "A2"
 
 
@@ -187,10 +243,10 @@ def _write_table(
 ) -> int:
     """Write a header and one row per item from ``first_row``; return the next free row."""
     _style_header(ws, (c.header for c in columns), row=first_row)
-    kinds = _column_kinds(columns)
+    holds = _column_fits(columns)
     row = first_row + 1
     for item in items:
-        fitting, rest = _split_fitting(item, kinds)
+        fitting, rest = _split_fitting(item, holds)
         if parent == "scale" and "share" in rest and rest["share"] is None:
             del rest["share"]  # an empty share cell is null
         for index, column in enumerate(columns, start=1):
@@ -242,7 +298,7 @@ def _write_questionnaire(ws: Any, q: dict[Any, Any]) -> None:
         for k, v in q.items()
         if not (k == "scale" and scale_rows) and not (k == "questions" and question_rows)
     }
-    fitting, other = _split_fitting(body, QUESTIONNAIRE_ROWS)
+    fitting, other = _split_fitting(body, _row_fits(QUESTIONNAIRE_ROWS))
     row = 2
     for key, kind in QUESTIONNAIRE_ROWS:
         ws.cell(row=row, column=1, value=key).font = Font(bold=True)
@@ -265,36 +321,38 @@ def _write_questionnaire(ws: Any, q: dict[Any, Any]) -> None:
         row = _write_table(ws, QUESTION_COLUMNS, questions, row + 1, "questions")
 
 
-def _write_nodes(ws: Any, layout: _TreeLayout) -> None:
+def _write_nodes(ws: Any, layout: _TreeLayout, words: Mapping[str, str]) -> None:
     _style_header(ws, (c.header for c in NODE_COLUMNS))
     _set_widths(ws, NODE_COLUMNS)
     ws.row_dimensions[1].height = 32
     for letter in ("A", "B"):
         ws.column_dimensions[letter].number_format = "@"
-    kinds = {c.key: c for c in NODE_COLUMNS if c.key is not None}
-    for offset, (depth, fitting, parent, rest, has_children) in enumerate(layout.rows):
+    for offset, line in enumerate(layout.rows):
         row = offset + 2
         for index, column in enumerate(NODE_COLUMNS, start=1):
             cell = ws.cell(row=row, column=index)
             if column.kind is Kind.PARENT:
-                if parent is not None:
-                    set_cell(ws, row, index, Kind.CODE, parent)
+                if line.parent is not None:
+                    set_cell(ws, row, index, Kind.CODE, line.parent)
                 else:
                     cell.number_format = "@"
             elif column.kind is Kind.OTHER:
-                if rest:
-                    set_cell(ws, row, index, Kind.OTHER, rest, parent="nodes")
-            elif column.key in fitting:
-                set_cell(
-                    ws, row, index, kinds[column.key].kind, fitting[column.key], parent=column.key
-                )
+                if line.rest:
+                    set_cell(ws, row, index, Kind.OTHER, line.rest, parent="nodes")
+            elif column.kind is Kind.NOTE:
+                text = words.get(line.code) if not line.has_children else None
+                put(ws, row, index, text or None, number_format="@")
+            elif column.key in line.fitting:
+                value = column.shown(line.fitting[column.key])
+                kind = Kind.WORD if column.kind is Kind.CHOICE else column.kind
+                set_cell(ws, row, index, kind, value, parent=column.key)
             elif column.kind is not Kind.NUMBER:
                 cell.number_format = "@"
             if column.kind is not Kind.FLAG:
                 cell.alignment = _WRAP_TOP
         name_cell = ws.cell(row=row, column=3)
-        name_cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)
-        if has_children:
+        name_cell.alignment = Alignment(wrap_text=True, vertical="top", indent=line.depth)
+        if line.has_children:
             for index in (1, 3, 4):
                 ws.cell(row=row, column=index).font = Font(bold=True)
     last = max(len(layout.rows) + 1, 1)
@@ -304,11 +362,66 @@ def _write_nodes(ws: Any, layout: _TreeLayout) -> None:
     for index, column in enumerate(NODE_COLUMNS, start=1):
         if column.choices:
             _choices_validation(ws, index, column.choices, last_validated, column.header)
+    _print_setup(ws, landscape=True)
 
 
-def write_workbook(doc: Any, path: str | Path) -> None:
+# --- the rules in words ---------------------------------------------------------------------
+
+
+def _framework_words(framework: Framework) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for node in framework.leaves():
+        told = rule_in_words(node, framework)
+        if told is not None and told.text:
+            words[node.code] = told.text
+    return words
+
+
+def _leaf_alone(doc: Mapping[Any, Any], node: Mapping[Any, Any], with_questionnaires: bool) -> Any:
+    """A set holding only this leaf (its code, name, max and rule), to word its rule."""
+    name = node.get("name")
+    leaf = {
+        "code": node["code"],
+        "name": name if isinstance(name, str) and name.strip() else node["code"],
+        "max": node.get("max"),
+        "rule": node.get("rule", "manual"),
+    }
+    alone: dict[str, Any] = {"format": FRAMEWORK_FORMAT, "code": "x", "name": "x"}
+    if with_questionnaires:
+        alone["questionnaires"] = doc["questionnaires"]
+    alone["nodes"] = [leaf]
+    return alone
+
+
+def _rule_words(
+    doc: Mapping[Any, Any], layout: _TreeLayout, questionnaires: tuple[Questionnaire, ...]
+) -> dict[str, str]:
+    """Each leaf's rule in words, by node code: from the whole set when it has no mistakes,
+    else from each leaf on its own (no words for a rule that cannot be checked)."""
+    framework, _problems = parse_framework(doc, file="", questionnaires=questionnaires)
+    if framework is not None:
+        return _framework_words(framework)
+    words: dict[str, str] = {}
+    inline = isinstance(doc.get("questionnaires"), list)
+    for line in layout.rows:
+        if line.has_children:
+            continue
+        for with_questionnaires in (True, False) if inline else (False,):
+            alone = _leaf_alone(doc, line.node, with_questionnaires)
+            single, _ = parse_framework(alone, file="", questionnaires=questionnaires)
+            if single is not None:
+                words.update(_framework_words(single))
+                break
+    return words
+
+
+def write_workbook(
+    doc: Any, path: str | Path, *, questionnaires: Iterable[Questionnaire] = ()
+) -> None:
     """Write a criteria-set document as an .xlsx workbook (layout in the package description).
-    Any document that is a mapping can be written; reading the workbook gives it back."""
+    Any document that is a mapping can be written; reading the workbook gives it back.
+    ``questionnaires`` (checked, given apart from the set) let survey rules be worded with
+    their questions, as on the web pages."""
     if not isinstance(doc, Mapping):
         raise ProblemsError(
             [
@@ -334,8 +447,9 @@ def write_workbook(doc: Any, path: str | Path) -> None:
             layout.add(nodes, None, 0)
         else:
             other["nodes"] = nodes
+    words = _rule_words(doc, layout, tuple(questionnaires))
     try:
-        _write_nodes(nodes_ws, layout)
+        _write_nodes(nodes_ws, layout, words)
         _write_rest(wb, doc, other)
         _write_info(info, doc, other)
     except FormCellError as exc:
