@@ -3,7 +3,8 @@
 Rules, in order:
 
 1. A leaf's points come from its rule (see :mod:`.evaluate`), or are decided directly (an
-   override in the facts), clamped to ``[0, max]`` and rounded half-up to ``decimals``. A leaf without facts scores 0 and is *missing*; so is a
+   override in the facts), clamped to ``[0, max]`` and rounded half-up to ``decimals``. A
+   leaf without facts scores 0 and is *missing*; so is a
    survey leaf without any valid answer.
 2. Not applicable: a node whose ``applies_to`` excludes the unit's kind, a node declared not
    applicable in the facts, every descendant of those, and a parent whose children are all not

@@ -238,9 +238,7 @@ def score_leaf(
     except EvaluationError as exc:
         return LeafScore(None, None, (EntryError(code, None, exc.message),))
     missing = (
-        isinstance(node.rule, SurveyRule)
-        and type(result) is not Override
-        and not result[0].valid
+        isinstance(node.rule, SurveyRule) and type(result) is not Override and not result[0].valid
     )
     r = NodeResult(
         node, True, points, node.max, missing, framework.decimals, raw, case, clamped, result

@@ -85,6 +85,7 @@ class SurveyTally:
     answers: Mapping[str, tuple[str, ...]]
     valid: int  # answers whose option has a share
     total_share: Decimal
+    questionnaire_name: str | None = None
 
 
 def input_names(node: Node) -> tuple[str, ...]:
@@ -232,7 +233,9 @@ def _override(node: Node, entry: Mapping[Any, Any]) -> tuple[Override | None, li
     if number is None:
         errors.append(
             EntryError(
-                node.code, OVERRIDE_KEY, f"điểm quyết định phải là một số, không phải {describe(value)}"
+                node.code,
+                OVERRIDE_KEY,
+                f"điểm quyết định phải là một số, không phải {describe(value)}",
             )
         )
     elif not ZERO <= number <= node.max:
@@ -311,7 +314,7 @@ def _survey(
                 total = ARITH.add(total, share)
                 valid += 1
         answers[question] = tuple(codes)
-    return SurveyTally(q.code, answers, valid, total), None
+    return SurveyTally(q.code, answers, valid, total, q.name), None
 
 
 def check_entry(

@@ -1,16 +1,21 @@
-"""Explanations: how each number was computed ("why 0,90?").
+"""Explanations: how each number was computed ("why 0,95?"), in words.
 
-An :class:`Explanation` is structured data (rule kind, which case held, its ``when`` and
-``points`` text, the input values, the raw value, whether it was clamped, the rounded points)
-with a one-line :meth:`Explanation.text` rendering. ``text()`` writes numbers with a dot (JSON,
-files); ``text(decimal_comma=True)`` with a decimal comma (web pages). Expression texts are
-shown as written. Examples::
+An :class:`Explanation` is structured data (rule kind, which case held, the texts of the
+rule's cases, the input definitions and the values typed, the raw value, whether it was
+clamped, the rounded points) with one rendering, :meth:`Explanation.text`: the words a person
+reads on every page, in the ``score`` table and in the ``explanation`` of ``score --json`` —
+input labels, the values typed, which condition held (or why each failed), the arithmetic with
+decimal commas and dates as dd/mm/yyyy. Examples::
 
-    done >= 0.9 * planned → max_points * done / planned = 0.90
-    có: Có kế hoạch → 0.50
-    đạt 2/3 mục: Bảng tin (0.25) + Hội nghị, tờ gấp (0.5) = 0.75
-    phiếu lanh-dao, câu C1, C2, C3: 6 câu trả lời hợp lệ, tỉ lệ bình quân 0.8000
-        → 10 × 0.8000 = 8.00
+    Ngày ban hành kế hoạch 20/01/2025, không muộn hơn 31/01/2025: 1,00 điểm
+    Số chỉ tiêu đã hoàn thành 19 / Số chỉ tiêu theo kế hoạch 20 = 95 % ≥ 90 %: 1,00 × 19 / 20 = 0,95
+    Không trường hợp nào thỏa: Ngày ban hành kế hoạch 15/02/2025, muộn hơn 31/01/2025; … → 0,00 điểm
+    “Có kế hoạch”: có → 0,50 điểm
+    Đạt 2/3 nội dung: Bảng tin (0,25) + Hội nghị, tờ gấp (0,50) = 0,75
+    Điểm được quyết định trực tiếp (không tính theo cách chấm): 0,555 → 0,56
+
+:meth:`Explanation.to_dict` keeps the structured fields for JSON (values with a dot, ISO
+dates) next to that ``text``.
 """
 
 from __future__ import annotations
@@ -20,33 +25,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .numbers import ARITH, format_decimal
+from .model import InputDef
+from .numbers import ARITH, ZERO, format_decimal
+from .words import Speaker, parsed_expression
 
-__all__ = ["Explanation", "format_value"]
+__all__ = ["Explanation"]
 
 _MEAN_DECIMALS = 4
-
-
-def format_value(value: Any, *, comma: bool) -> str:
-    """An input value for an explanation: numbers as given, dates dd/mm/yyyy (UI) or ISO."""
-    if isinstance(value, bool):
-        return ("có" if value else "không") if comma else ("true" if value else "false")
-    if isinstance(value, Decimal):
-        return format_decimal(value, comma=comma)
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y") if comma else value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_value(v, comma=comma) for v in value) + "]"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """How one node's points were found.
 
-    ``kind``: ``general``, ``manual``, ``yes_no``, ``checklist``, ``survey`` (leaves), ``sum``
-    (parents), ``missing`` (no facts), ``not_applicable``. ``case_index`` is 0-based (None: no
-    case held). ``raw`` is the value before clamping to ``[0, max]`` and rounding.
+    ``kind``: ``general``, ``manual``, ``yes_no``, ``checklist``, ``survey`` (leaves),
+    ``override`` (points decided directly), ``sum`` (parents), ``missing`` (no facts),
+    ``not_applicable``. ``case_index`` is 0-based (None: no case held). ``raw`` is the value
+    before clamping to ``[0, max]`` and rounding. ``definitions`` and ``cases`` (the ``when``
+    and ``points`` texts of every case) let a general rule be told with labels; ``decided`` is
+    an override's value as given.
     """
 
     code: str
@@ -68,69 +65,148 @@ class Explanation:
     total_share: Decimal | None = None
     reason: str | None = None  # not applicable
     children_sum: Decimal | None = None
+    definitions: tuple[InputDef, ...] = ()
+    cases: tuple[tuple[str | None, str], ...] = ()
+    decided: Decimal | None = None
+    questionnaire_name: str | None = None
 
-    def _n(self, value: Decimal, comma: bool, decimals: int | None = -1) -> str:
-        places = self.decimals if decimals == -1 else decimals
-        return format_decimal(value, places, comma=comma)
+    # -- numbers ---------------------------------------------------------------------------
 
-    def _result(self, comma: bool) -> str:
-        """``= 0.90``, or ``= 1.20 → 1.00 (giới hạn ...)`` when clamped."""
+    def _n(self, value: Decimal) -> str:
+        """Points with the set's decimals and a decimal comma."""
+        return format_decimal(value, self.decimals, comma=True)
+
+    def _limit(self) -> str:
+        assert self.raw is not None
+        return "không âm" if self.raw < 0 else f"tối đa {self._n(self.max)}"
+
+    def _result(self) -> str:
+        """``= 0,95``, or ``= 1,20 → 1,00 (tối đa 1,00)`` when clamped."""
         assert self.points is not None
         if self.clamped and self.raw is not None:
-            limit = "không âm" if self.raw < 0 else f"tối đa {self._n(self.max, comma)}"
-            return f"= {self._n(self.raw, comma)} → {self._n(self.points, comma)} ({limit})"
-        return f"= {self._n(self.points, comma)}"
+            return f"= {self._n(self.raw)} → {self._n(self.points)} ({self._limit()})"
+        return f"= {self._n(self.points)}"
 
-    def text(self, decimal_comma: bool = False) -> str:
-        c = decimal_comma
+    def _worth(self) -> str:
+        """Points given as such: ``1,00 điểm``, or ``3,00 → 2,00 điểm (tối đa 2,00)``."""
+        assert self.points is not None
+        if self.clamped and self.raw is not None:
+            return f"{self._n(self.raw)} → {self._n(self.points)} điểm ({self._limit()})"
+        return f"{self._n(self.points)} điểm"
+
+    # -- the text --------------------------------------------------------------------------
+
+    def text(self) -> str:
+        """The explanation in words (decimal commas, dd/mm/yyyy, labels, no machine names)."""
         kind = self.kind
         if kind == "not_applicable":
-            return f"không áp dụng: {self.reason}" if self.reason else "không áp dụng"
+            return f"Không áp dụng: {self.reason}" if self.reason else "Không áp dụng"
         if kind == "missing":
-            return "chưa có số liệu → " + self._n(self.points or Decimal(0), c)
+            return f"Chưa có số liệu → {self._n(self.points or Decimal(0))} điểm"
         assert self.points is not None
+        if kind == "override":
+            decided = self.decided if self.decided is not None else self.points
+            shown = self._n(self.points)
+            if decided != self.points:
+                shown = f"{format_decimal(decided, comma=True)} → {shown}"
+            return f"Điểm được quyết định trực tiếp (không tính theo cách chấm): {shown}"
         if kind == "sum":
             assert self.children_sum is not None
-            text = f"tổng điểm các tiêu chí con = {self._n(self.children_sum, c)}"
+            text = f"Tổng điểm các tiêu chí con = {self._n(self.children_sum)}"
             if self.children_sum > self.points:
-                text += f" → tối đa {self._n(self.points, c)}"
+                text += f" → tối đa {self._n(self.points)}"
             return text
         if kind == "general":
-            if self.case_index is None:
-                return f"không trường hợp nào thỏa → {self._n(self.points, c)}"
-            expr = self.points_expr or ""
-            formula = self._result(c)[2:] if _is_literal(expr) else f"{expr} {self._result(c)}"
-            if self.when:
-                return f"{self.when} → {formula}"
-            if self.case_index:
-                return f"các điều kiện trên đều không thỏa → {formula}"
-            return formula
+            return self._general()
         if kind == "manual":
-            return f"điểm chấm {self._result(c)}"
+            if self.clamped:
+                return f"Điểm chấm trực tiếp: {self._worth()}"
+            return f"Điểm chấm trực tiếp: {self._n(self.points)}"
         if kind == "yes_no":
             met = bool(self.inputs and self.inputs[0][1])
-            return f"{'có' if met else 'không'}: {self.label} → {self._n(self.points, c)}"
+            return f"“{self.label}”: {'có' if met else 'không'} → {self._n(self.points)} điểm"
         if kind == "checklist":
-            ticked = [(label, pts) for label, pts, on in self.items if on]
-            head = f"đạt {len(ticked)}/{len(self.items)} mục"
-            if not ticked:
-                return f"{head} → {self._n(self.points, c)}"
-            parts = " + ".join(f"{label} ({format_decimal(pts, comma=c)})" for label, pts in ticked)
-            return f"{head}: {parts} {self._result(c)}"
-        # survey
-        head = f"phiếu {self.questionnaire}, câu {', '.join(self.questions)}"
+            return self._checklist()
+        return self._survey()
+
+    def _general(self) -> str:
+        assert self.points is not None
+        cases = self.cases or ((self.when, self.points_expr or ""),)
+        speaker = Speaker(
+            self.definitions,
+            node_max=self.max,
+            decimals=self.decimals,
+            values=tuple(v for _, v in self.inputs),
+        )
+
+        def why(text: str) -> tuple[str, tuple[str, ...]]:
+            tree = parsed_expression(text)
+            if tree is None:
+                return "(điều kiện không đọc được)", ()
+            return speaker.reason(tree)[1], speaker.named(tree)
+
+        index = self.case_index
+        if index is None or index >= len(cases):
+            tried = [_sentence(why(when)[0]) for when, _ in cases if when is not None]
+            if not tried:
+                return f"Không trường hợp nào thỏa → {self._n(self.points)} điểm"
+            return f"Không trường hợp nào thỏa: {'; '.join(tried)} → {self._n(self.points)} điểm"
+        when, points_text = cases[index]
+        pieces: list[str] = []
+        shown: list[str] = []
+        if when is not None:
+            condition, names = why(when)
+            pieces.append(condition)
+            shown.extend(names)
+        elif index > 0:
+            tried = []
+            for earlier, _ in cases[:index]:
+                if earlier is not None:
+                    text, names = why(earlier)
+                    tried.append(text)
+                    shown.extend(names)
+            pieces.append(f"Các điều kiện trên đều không thỏa ({'; '.join(tried)})")
+        tree = parsed_expression(points_text)
+        if tree is None:
+            worth = f"{self._n(self.points)} điểm"
+        elif not speaker.named(tree):  # a number, the maximum or a computation of them
+            worth = self._worth()
+        else:
+            extras = [n for n in speaker.named(tree) if n not in shown]
+            if extras:
+                pieces.append(speaker.values_of(extras))
+            worth = f"{speaker.arithmetic(tree)} {self._result()}"
+        head = "; ".join(pieces)
+        return _sentence(f"{head}: {worth}" if head else worth)
+
+    def _checklist(self) -> str:
+        ticked = [(label, pts) for label, pts, on in self.items if on]
+        if not ticked:
+            return f"Không nội dung nào đạt (0/{len(self.items)}) → {self._n(ZERO)} điểm"
+        parts = " + ".join(f"{label} ({self._n(pts)})" for label, pts in ticked)
+        return f"Đạt {len(ticked)}/{len(self.items)} nội dung: {parts} {self._result()}"
+
+    def _survey(self) -> str:
+        assert self.points is not None
+        name = self.questionnaire_name
+        if name:
+            head = f"“{name}”" if name.lower().startswith("phiếu") else f"Phiếu “{name}”"
+        else:
+            head = f"Phiếu {self.questionnaire}"
+        head += f", câu {', '.join(self.questions)}"
         if not self.valid_answers or self.total_share is None:
-            points = self._n(self.points, c)
-            return f"{head}: không có câu trả lời hợp lệ → {points} (thiếu số liệu)"
+            return (
+                f"{head}: không có câu trả lời hợp lệ → {self._n(self.points)} điểm (thiếu số liệu)"
+            )
         mean = ARITH.divide(self.total_share, Decimal(self.valid_answers))
-        shown = format_decimal(mean, _MEAN_DECIMALS, comma=c)
+        shown = format_decimal(mean, _MEAN_DECIMALS, comma=True)
         return (
             f"{head}: {self.valid_answers} câu trả lời hợp lệ, tỉ lệ bình quân {shown} → "
-            f"{format_decimal(self.max, comma=c)} × {shown} {self._result(c)}"
+            f"{self._n(self.max)} × {shown} {self._result()}"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Structured form for JSON (numbers as strings with a dot)."""
+        """Structured form for JSON (numbers as strings with a dot, ISO dates) and ``text``."""
         out: dict[str, Any] = {"kind": self.kind, "text": self.text()}
         if self.case_index is not None:
             out["case"] = self.case_index + 1
@@ -141,17 +217,16 @@ class Explanation:
         if self.raw is not None:
             out["raw"] = format(self.raw, "f")
             out["clamped"] = self.clamped
+        if self.decided is not None:
+            out["override"] = format(self.decided, "f")
         if self.reason is not None:
             out["reason"] = self.reason
         return out
 
 
-def _is_literal(text: str) -> bool:
-    try:
-        Decimal(text.strip())
-    except ArithmeticError:
-        return False
-    return bool(text.strip())
+def _sentence(text: str) -> str:
+    """The text with a capital first letter (a label keeps its own spelling)."""
+    return text[:1].upper() + text[1:]
 
 
 def _json_value(value: Any) -> Any:
@@ -163,4 +238,6 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
     return str(value)

@@ -2,7 +2,8 @@
 
 A facts file names the framework, the unit (``code``, ``name``, ``kind``) and gives ``values``:
 one entry per node code (see :mod:`.entries`); an optional ``notes:`` map (per node code, the
-reason and source document of a value) is accepted and ignored here. :func:`read_facts` checks a file's document;
+reason and source document of a value) is accepted and ignored here. :func:`read_facts`
+checks a file's document;
 :func:`prepare_facts` checks values given directly (the web application). Both give a
 :class:`Facts`: the unit plus, per leaf, the tuple of checked values its compiled rule reads,
 and the not-applicable declarations with their reasons. Every error names the node (and the

@@ -69,7 +69,7 @@ def score_table(result: UnitResult) -> str:
                 _cut(node.name, _NAME_WIDTH),
                 _n(r.points, d),
                 _n(node.max, d),
-                r.explanation.text(decimal_comma=True),
+                r.explanation.text(),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -20,14 +20,14 @@ from .entries import SurveyTally
 from .evaluate import which_case
 from .explain import Explanation
 from .facts import Facts, Unit
-from .model import ChecklistRule, Framework, GeneralRule, Node, SurveyRule, YesNoRule
+from .model import ChecklistRule, Framework, GeneralRule, Node, Override, SurveyRule, YesNoRule
 from .numbers import ZERO, round_half_up
 from .problems import Problem
 
 __all__ = ["ENGINE_VERSION", "NodeResult", "UnitResult", "canonical_json", "json_value"]
 
 #: Version of the scoring rules implemented here; stored with every frozen snapshot.
-ENGINE_VERSION = "parindex-scoring/1.0"
+ENGINE_VERSION = "parindex-scoring/1.1"  # 1.1: consistency checks, override, words
 
 
 class NodeResult(NamedTuple):
@@ -77,17 +77,26 @@ def explain_node(r: NodeResult) -> Explanation:
     if r.values is None:
         return Explanation(kind="missing", **base)
     common = {"raw": r.raw, "clamped": r.clamped, **base}
+    if isinstance(r.values, Override):
+        return Explanation(kind="override", decided=r.values.points, **common)
     if isinstance(rule, GeneralRule):
         inputs = tuple((d.name, v) for d, v in zip(rule.inputs, r.values, strict=True))
+        words: dict[str, Any] = {
+            "inputs": inputs,
+            "definitions": rule.inputs,
+            "cases": tuple(
+                (c.when.text if c.when is not None else None, c.points.text) for c in rule.cases
+            ),
+        }
         if r.case is None:
-            return Explanation(kind="general", inputs=inputs, **common)
+            return Explanation(kind="general", **words, **common)
         case = rule.cases[r.case]
         return Explanation(
             kind="general",
             case_index=r.case,
             when=case.when.text if case.when else None,
             points_expr=case.points.text,
-            inputs=inputs,
+            **words,
             **common,
         )
     if isinstance(rule, ChecklistRule):
@@ -99,6 +108,7 @@ def explain_node(r: NodeResult) -> Explanation:
         return Explanation(
             kind="survey",
             questionnaire=tally.questionnaire,
+            questionnaire_name=tally.questionnaire_name,
             questions=rule.questions,
             valid_answers=tally.valid,
             total_share=tally.total_share,
@@ -197,6 +207,7 @@ class UnitResult:
             "bonus": s(self.bonus),
             "penalty": s(self.penalty),
             "missing": list(self.missing),
+            "warnings": [{"code": w.node, "message": w.message} for w in self.facts.check_warnings],
             "nodes": nodes,
         }
 
@@ -219,7 +230,11 @@ def _node_results(framework: Framework, facts: Facts, o: NodeOutcomes) -> tuple[
         else:
             values = facts.values[node.code]
             rule = node.rule
-            case = which_case(rule, values) if isinstance(rule, GeneralRule) else None
+            case = (
+                which_case(rule, values)
+                if isinstance(rule, GeneralRule) and type(values) is not Override
+                else None
+            )
             clamped = info < ZERO or info > node.max
             out.append(
                 NodeResult(

@@ -329,9 +329,7 @@ class _RuleReader:
             return None
         return GeneralRule(tuple(inputs), tuple(cases), checks)
 
-    def checks(
-        self, raw: Any, table: Mapping[str, tuple[Type, int]]
-    ) -> tuple[Check, ...] | None:
+    def checks(self, raw: Any, table: Mapping[str, tuple[Type, int]]) -> tuple[Check, ...] | None:
         """The rule's consistency checks (None on errors)."""
         if raw is None:
             return ()
@@ -365,7 +363,8 @@ class _RuleReader:
             level = c.get("level", CheckLevel.ERROR.value)
             if level not in (CheckLevel.ERROR.value, CheckLevel.WARNING.value):
                 self.error(
-                    f"'level' {describe(level)} không hợp lệ: chỉ 'error' (mặc định) hoặc 'warning'",
+                    f"'level' {describe(level)} không hợp lệ: "
+                    "chỉ 'error' (mặc định) hoặc 'warning'",
                     where,
                 )
                 level = None

@@ -1,40 +1,78 @@
-"""A scoring rule told in Vietnamese, for people reading a criteria set on a page.
+"""Rules and results told in Vietnamese, for the people who read them.
 
-:func:`rule_in_words` gives a few short lines per leaf, numbers with a decimal comma:
+Every page, the ``score`` command (table and JSON ``explanation``) and the criteria set's
+export word rules through this module, so that a person never reads engine text: inputs are
+named by their **label**, ``max_points`` by the node's maximum, numbers with a decimal comma,
+dates as dd/mm/yyyy, operators as ``≥ ≤ ≠ × và hoặc không``.
 
-* general rule: one line per case — ``Nếu done ≥ planned: điểm tối đa`` … ``Còn lại: 0 điểm``
-  — then what each input means (``done: Số chỉ tiêu đã hoàn thành``);
-* checklist: each item with its points; yes/no: the question and its points;
-* manual: the range and step; survey: the questionnaire and the text of each question.
-
-Expressions are shown as written, with ``≥ ≤ ≠ × và hoặc không`` for the operators,
-``điểm tối đa`` for ``max_points`` and dates as dd/mm/yyyy.
+* :func:`rule_in_words` — a leaf's rule as a few lines (``Nếu Ngày ban hành kế hoạch không
+  muộn hơn 31/01/2025: 1,00 điểm`` … ``Còn lại: 0 điểm``), then its consistency checks
+  (``Kiểm tra: … — nếu không: <message>``) and a legend of the inputs by label and type;
+  :func:`rule_text_in_words` does the same from a rule written as in a file (a mapping or its
+  YAML flow text), for pages that compare versions.
+* :func:`expression_in_words` — one expression in words.
+* :class:`Speaker` — the same words with the values typed, for explanations: which condition
+  held or why each failed (``Ngày ban hành 15/02/2025, muộn hơn 31/01/2025``), and the
+  arithmetic of the points with the numbers substituted (``1,00 × 19 / 20 = 0,95``).
+  Sub-expressions are evaluated with the expression compiler; this is never the hot path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
-from parindex.scoring import Framework, Node
-from parindex.scoring.expr.ast import Binary, BoolLit, Call, Expr, Name, NumberLit, StringLit, Unary
-from parindex.scoring.expr.errors import ExprError
-from parindex.scoring.expr.parser import INFIX_PRECEDENCE as _PRECEDENCE
-from parindex.scoring.expr.parser import parse
-from parindex.scoring.model import (
+from .expr import CompiledExpression
+from .expr.ast import Binary, BoolLit, Call, Expr, Name, NumberLit, StringLit, Unary
+from .expr.compiler import compile_ast
+from .expr.errors import ExprError
+from .expr.parser import INFIX_PRECEDENCE as _PRECEDENCE
+from .expr.parser import parse
+from .expr.typecheck import parse_iso_date
+from .model import (
+    CheckLevel,
     ChecklistRule,
+    Framework,
     GeneralRule,
+    InputDef,
     InputType,
     ManualRule,
+    Node,
+    Questionnaire,
+    Rule,
     SurveyRule,
     YesNoRule,
 )
-from parindex.scoring.numbers import format_decimal
+from .numbers import ARITH, ROUNDING, format_decimal, quantum
+from .problems import ProblemsError
+from .reader import Reader
+from .rules import parse_rule
+from .yamlio.reader import load_flow_text
 
-__all__ = ["RuleWords", "expression_in_words", "points", "rule_in_words"]
+__all__ = [
+    "MAX_POINTS",
+    "UNREADABLE_RULE",
+    "RuleWords",
+    "Speaker",
+    "amount",
+    "date_text",
+    "expression_in_words",
+    "input_label",
+    "parsed_expression",
+    "points",
+    "rule_in_words",
+    "rule_text_in_words",
+    "rule_words",
+    "value_in_words",
+]
 
-_OPERATORS = {
+MAX_POINTS = "max_points"
+
+_SYMBOLS = {
     "or": "hoặc",
     "and": "và",
     ">=": "≥",
@@ -43,6 +81,24 @@ _OPERATORS = {
     "!=": "≠",
     "*": "×",
 }
+_NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠", "!=": "="}
+_COMPARISONS = frozenset(_NEGATED)
+_DATE_HOLDS = {
+    "<=": "không muộn hơn",
+    "<": "trước",
+    ">=": "không sớm hơn",
+    ">": "sau",
+    "==": "đúng ngày",
+    "!=": "khác ngày",
+}
+_DATE_FAILS = {
+    "<=": "muộn hơn",
+    "<": "không trước",
+    ">=": "sớm hơn",
+    ">": "không sau",
+    "==": "khác ngày",
+    "!=": "đúng ngày",
+}
 _TYPE_WORDS = {
     InputType.INTEGER: "số nguyên",
     InputType.DECIMAL: "số",
@@ -50,11 +106,16 @@ _TYPE_WORDS = {
     InputType.BOOLEAN: "có/không",
     InputType.DATE: "ngày",
 }
+_HUNDRED = Decimal(100)
+_SHOWN_PLACES = 4  # computed values (a quotient) are shown with at most this many decimals
+
+#: What a page shows for a rule that cannot be read (never the rule's text).
+UNREADABLE_RULE = "Không đọc được cách chấm này; hãy kiểm tra bộ tiêu chí."
 
 
 @dataclass(frozen=True, slots=True)
 class RuleWords:
-    """``lines``: the rule; ``legend``: what the inputs it names mean."""
+    """``lines``: the rule, then its checks; ``legend``: the inputs it reads, by label."""
 
     kind: str
     lines: tuple[str, ...]
@@ -68,142 +129,594 @@ class RuleWords:
         return "\n".join(parts)
 
 
+# -- numbers, dates, values ---------------------------------------------------------------
+
+
 def points(value: Decimal) -> str:
-    """``0.25`` → ``0,25``."""
+    """A number as written, with a decimal comma: ``0.25`` → ``0,25``."""
     return format_decimal(value, comma=True)
 
 
-def _date_text(text: str) -> str:
+def amount(value: Decimal, decimals: int | None) -> str:
+    """Points in a rule: ``1,00 điểm`` (the set's decimals); nothing is ``0 điểm``."""
+    if not value:
+        return "0 điểm"
+    return f"{format_decimal(value, decimals, comma=True)} điểm"
+
+
+def date_text(value: dt.date) -> str:
+    """``2025-01-31`` → ``31/01/2025``."""
+    return value.strftime("%d/%m/%Y")
+
+
+def _computed(value: Decimal, places: int = _SHOWN_PLACES) -> str:
+    """A value computed for an explanation: ``18`` (not ``18.0``), at most ``places``
+    decimals, without trailing zeros."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        value = ROUNDING.quantize(value, quantum(places))
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1), context=ROUNDING)
+    else:
+        value = value.normalize(ROUNDING)
+    return format_decimal(value, comma=True)
+
+
+def value_in_words(value: Any, itype: InputType | None = None) -> str:
+    """A value typed by a person, as they would write it: ``có``, ``0,5``, ``95 %``,
+    ``20/01/2025``; a checklist's ticks as ``có, không``."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, Decimal):
+        text = format_decimal(value, comma=True)
+        return f"{text} %" if itype is InputType.PERCENT else text
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(value_in_words(v) for v in value)
+    return str(value)
+
+
+def input_label(d: InputDef) -> str:
+    """How an input is named to people: its label; without one, its name made readable."""
+    if d.label and d.label != d.name:
+        return d.label
+    return _humanised(d.name)
+
+
+def _humanised(name: str) -> str:
+    text = " ".join(part for part in name.replace("_", " ").split())
+    return (text[:1].upper() + text[1:]) if text else name
+
+
+def _without_percent(label: str) -> str:
+    """``Tỷ lệ hồ sơ (%)`` → ``Tỷ lệ hồ sơ`` (where the number itself carries ``%``)."""
+    for tail in (" (%)", "(%)", " %"):
+        if label.endswith(tail) and len(label) > len(tail):
+            return label[: -len(tail)].rstrip()
+    return label
+
+
+def _percent(ratio: Decimal, places: int = 2) -> str:
+    return _computed(ARITH.multiply(ratio, _HUNDRED), places) + " %"
+
+
+@lru_cache(maxsize=1024)
+def parsed_expression(text: str) -> Expr | None:
+    """The syntax tree of an expression text (None when it does not parse); cached."""
     try:
-        return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
-    except ValueError:
-        return text
+        return parse(text)
+    except ExprError:
+        return None
 
 
-def _words(e: Expr, parent: int = 0, right_of: str | None = None) -> str:
-    """``parent``: the precedence of the operator around ``e``; ``right_of``: that operator
-    when ``e`` is its right operand (``a - (b + c)`` keeps its parentheses)."""
-    if isinstance(e, NumberLit):
-        return points(e.value)
-    if isinstance(e, BoolLit):
-        return "đúng" if e.value else "sai"
-    if isinstance(e, StringLit):
-        return e.value
-    if isinstance(e, Name):
-        return "điểm tối đa" if e.name == "max_points" else e.name
-    if isinstance(e, Unary):
-        if e.op == "not":
-            text = f"không ({_words(e.operand)})"
-            return f"({text})" if parent > 3 else text
-        return f"−{_words(e.operand, 7)}"
-    if isinstance(e, Binary):
-        prec = _PRECEDENCE.get(e.op, 4)
-        op = _OPERATORS.get(e.op, e.op)
-        left = _words(e.left, prec)
-        right_text = _words(e.right, prec, right_of=e.op)
-        text = f"{left} {op} {right_text}"
-        needs = prec < parent or (prec == parent and right_of in ("-", "/"))
-        return f"({text})" if needs else text
-    if isinstance(e, Call):
-        args = [_words(a) for a in e.args]
-        if e.func == "date" and len(e.args) == 1 and isinstance(e.args[0], StringLit):
-            return _date_text(e.args[0].value)
+def _chain(e: Expr, op: str) -> list[Expr]:
+    """``a and b and c`` → ``[a, b, c]``."""
+    if isinstance(e, Binary) and e.op == op:
+        return _chain(e.left, op) + _chain(e.right, op)
+    return [e]
+
+
+# -- the speaker ---------------------------------------------------------------------------
+
+
+class Speaker:
+    """Words for the expressions of one rule.
+
+    ``inputs``: the rule's input definitions (or a mapping name → label); ``node_max``: the
+    value of ``max_points`` (None: said as "điểm tối đa"); ``decimals``: the set's decimals
+    for points; ``values``: the values typed, in input order, for explanations.
+    """
+
+    def __init__(
+        self,
+        inputs: Sequence[InputDef] | Mapping[str, str] = (),
+        *,
+        node_max: Decimal | None = None,
+        decimals: int | None = None,
+        values: Sequence[Any] | None = None,
+    ) -> None:
+        self.labels: dict[str, str] = {}
+        self.types: dict[str, InputType] = {}
+        if isinstance(inputs, Mapping):
+            self.labels.update(inputs)
+            names: list[str] = list(inputs)
+        else:
+            names = []
+            for d in inputs:
+                names.append(d.name)
+                self.labels[d.name] = input_label(d)
+                self.types[d.name] = d.type
+        self.node_max = node_max
+        self.decimals = decimals
+        self.slots = {name: i for i, name in enumerate(names)}
+        self.values: tuple[Any, ...] = tuple(values) if values is not None else ()
+        self.by_name: dict[str, Any] = (
+            dict(zip(names, self.values, strict=False)) if values is not None else {}
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def label(self, name: str) -> str:
+        found = self.labels.get(name)
+        return found if found is not None else _humanised(name)
+
+    def max_text(self) -> str:
+        if self.node_max is None:
+            return "điểm tối đa"
+        return format_decimal(self.node_max, self.decimals, comma=True)
+
+    def kind(self, e: Expr) -> str:
+        """``number``, ``date``, ``boolean`` or ``percent`` (a percent input)."""
+        if isinstance(e, NumberLit):
+            return "number"
+        if isinstance(e, BoolLit):
+            return "boolean"
+        if isinstance(e, StringLit):
+            return "date"
+        if isinstance(e, Name):
+            itype = self.types.get(e.name)
+            if itype is InputType.PERCENT:
+                return "percent"
+            if itype is InputType.DATE:
+                return "date"
+            if itype is InputType.BOOLEAN:
+                return "boolean"
+            return "number"
+        if isinstance(e, Unary):
+            return "boolean" if e.op == "not" else "number"
+        if isinstance(e, Binary):
+            return "boolean" if e.op in _COMPARISONS or e.op in ("and", "or") else "number"
+        if e.func == "date":
+            return "date"
+        if e.func in ("min", "max") and e.args:
+            inner = self.kind(e.args[0])
+            return "date" if inner == "date" else "number"
+        return "number"
+
+    def is_date(self, e: Expr) -> bool:
+        return self.kind(e) == "date"
+
+    def value(self, e: Expr) -> Any:
+        """The value of a sub-expression for the values typed; raises ArithmeticError (or
+        ExprError, KeyError for a name it cannot read)."""
+        constants = {MAX_POINTS: self.node_max} if self.node_max is not None else {}
+        evaluate, is_constant, constant = compile_ast(e, self.slots, constants)
+        return constant if is_constant else evaluate(self.values)
+
+    def try_value(self, e: Expr) -> tuple[bool, Any]:
+        try:
+            return True, self.value(e)
+        except (ArithmeticError, ExprError, KeyError, IndexError, TypeError):
+            return False, None
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render(
+        self,
+        e: Expr,
+        name: Callable[[Name], str],
+        parent: int = 0,
+        right_of: str | None = None,
+    ) -> str:
+        """``e`` in words; ``name`` says how a name reads. ``parent`` is the precedence of
+        the operator around ``e``, ``right_of`` that operator when ``e`` is its right operand
+        (``a - (b + c)`` keeps its parentheses)."""
+        if isinstance(e, NumberLit):
+            return points(e.value)
+        if isinstance(e, BoolLit):
+            return "có" if e.value else "không"
+        if isinstance(e, StringLit):
+            day = parse_iso_date(e.value)
+            return date_text(day) if day is not None else e.value
+        if isinstance(e, Name):
+            return name(e)
+        if isinstance(e, Unary):
+            if e.op == "not":
+                if isinstance(e.operand, Name):
+                    text = f"không “{self.render(e.operand, name)}”"
+                else:
+                    text = f"không ({self.render(e.operand, name)})"
+                return f"({text})" if parent > 3 else text
+            return f"-{self.render(e.operand, name, 7)}"
+        if isinstance(e, Binary):
+            prec = _PRECEDENCE.get(e.op, 4)
+            if e.op in _COMPARISONS:
+                text = self.comparison_words(e, name)
+            else:
+                left = self.render(e.left, name, prec)
+                right = self.render(e.right, name, prec, right_of=e.op)
+                text = f"{left} {_SYMBOLS.get(e.op, e.op)} {right}"
+            needs = prec < parent or (prec == parent and right_of in ("-", "/"))
+            return f"({text})" if needs else text
+        if e.func == "days_between" and name == self.number_name:  # the arithmetic: a number
+            ok, days = self.try_value(e)
+            if ok and isinstance(days, Decimal):
+                return _computed(days)
+        args = [self.render(a, name) for a in e.args]
+        if e.func == "date" and len(e.args) == 1:
+            return args[0]
         if e.func == "days_between" and len(args) == 2:
             return f"số ngày từ {args[0]} đến {args[1]}"
-        if e.func == "min":
+        if e.func == "min" and len(args) > 1:
             return f"nhỏ nhất của ({'; '.join(args)})"
-        if e.func == "max":
+        if e.func == "max" and len(args) > 1:
             return f"lớn nhất của ({'; '.join(args)})"
+        if e.func in ("min", "max") and len(args) == 1:
+            return args[0]
         if e.func == "abs" and len(args) == 1:
             return f"|{args[0]}|"
         if e.func == "round" and len(args) == 2:
             return f"làm tròn ({args[0]}; {args[1]} chữ số thập phân)"
-        return f"{e.func}({'; '.join(args)})"
-    return str(e)  # pragma: no cover - every expression kind is handled above
+        return f"{e.func}({'; '.join(args)})"  # pragma: no cover - the checker refuses others
 
+    def comparison_words(self, e: Binary, name: Callable[[Name], str]) -> str:
+        """A comparison without values: dates in words, a percent against ``90 %``."""
+        left_kind, right_kind = self.kind(e.left), self.kind(e.right)
+        if "date" in (left_kind, right_kind) and e.op in _DATE_HOLDS:
+            left = self.render(e.left, name, 5)
+            right = self.render(e.right, name, 5)
+            return f"{left} {_DATE_HOLDS[e.op]} {right}"
+        left = self.side_without_values(e.left, right_kind, name)
+        right = self.side_without_values(e.right, left_kind, name)
+        return f"{left} {_SYMBOLS.get(e.op, e.op)} {right}"
 
-def expression_in_words(text: str) -> str:
-    """One expression in words; the text as written if it does not parse."""
-    try:
-        return _words(parse(text))
-    except ExprError:
+    def side_without_values(self, e: Expr, other: str, name: Callable[[Name], str]) -> str:
+        if other == "percent" and isinstance(e, NumberLit):
+            return f"{points(e.value)} %"
+        if isinstance(e, Name) and self.kind(e) == "percent" and name == self.rule_name:
+            return _without_percent(self.label(e.name))
+        return self.render(e, name, 5)
+
+    def rule_name(self, e: Name) -> str:
+        if e.name == MAX_POINTS:
+            return self.max_text()
+        return self.label(e.name)
+
+    def number_name(self, e: Name) -> str:
+        """A name replaced by its value (the arithmetic of points)."""
+        if e.name == MAX_POINTS:
+            return self.max_text()
+        if e.name not in self.by_name:
+            return self.label(e.name)
+        value = self.by_name[e.name]
+        if isinstance(value, Decimal):
+            return format_decimal(value, comma=True)
+        return value_in_words(value)
+
+    def valued_name(self, e: Name) -> str:
+        """A name with its value: ``Số chỉ tiêu theo kế hoạch 20``."""
+        if e.name == MAX_POINTS:
+            return self.max_text()
+        if e.name not in self.by_name:
+            return self.label(e.name)
+        itype = self.types.get(e.name)
+        value = self.by_name[e.name]
+        if itype is InputType.BOOLEAN or isinstance(value, bool):
+            return f"{self.label(e.name)} ({value_in_words(value)})"
+        if itype is InputType.PERCENT:
+            return f"{_without_percent(self.label(e.name))} {value_in_words(value, itype)}"
+        return f"{self.label(e.name)} {value_in_words(value, itype)}"
+
+    # -- public words ----------------------------------------------------------------------
+
+    def words(self, e: Expr) -> str:
+        """An expression in words, without values."""
+        return self.render(e, self.rule_name)
+
+    def arithmetic(self, e: Expr) -> str:
+        """An expression with the values typed in place of the names: ``1,00 × 19 / 20``."""
+        return self.render(e, self.number_name)
+
+    def named(self, e: Expr) -> tuple[str, ...]:
+        """The inputs an expression reads, in order of first use."""
+        out: list[str] = []
+
+        def walk(x: Expr) -> None:
+            if isinstance(x, Name):
+                if x.name in self.slots and x.name not in out:
+                    out.append(x.name)
+            elif isinstance(x, Unary):
+                walk(x.operand)
+            elif isinstance(x, Binary):
+                walk(x.left)
+                walk(x.right)
+            elif isinstance(x, Call):
+                for a in x.args:
+                    walk(a)
+
+        walk(e)
+        return tuple(out)
+
+    def values_of(self, names: Iterable[str]) -> str:
+        """``Số hồ sơ tiếp nhận 12, Ngày gửi 03/02/2025``."""
+        return ", ".join(self.valued_name(Name(n, 0)) for n in names)
+
+    # -- why a condition held or failed ----------------------------------------------------
+
+    def reason(self, e: Expr) -> tuple[bool | None, str]:
+        """Whether condition ``e`` holds for the values typed (None: it cannot be computed)
+        and why, in words with the labels and the values."""
+        ok, outcome = self.try_value(e)
+        if not ok:
+            return None, f"{self.words(e)}: không tính được (phép chia cho 0?)"
+        held = bool(outcome)
+        if isinstance(e, Binary) and e.op in ("and", "or"):
+            parts = [(p, *self.reason(p)) for p in _chain(e, e.op)]
+            if e.op == "and":  # failed: the parts that failed (else those not computed)
+                failed = [p for p in parts if p[1] is False]
+                chosen = parts if held else failed or [p for p in parts if p[1] is None]
+            else:
+                chosen = [p for p in parts if p[1] is True] if held else parts
+            texts = [self.nested(p, text) for p, _, text in chosen]
+            joiner = " hoặc " if e.op == "or" and held else " và "
+            return held, joiner.join(texts)
+        if isinstance(e, Unary) and e.op == "not":
+            return held, self.reason(e.operand)[1]
+        if isinstance(e, Binary) and e.op in _COMPARISONS:
+            return held, self.comparison_reason(e, held)
+        if isinstance(e, Name):
+            return held, self.valued_name(e)
+        if isinstance(e, BoolLit):
+            return held, "luôn đúng" if e.value else "luôn sai"
+        return held, f"{self.render(e, self.valued_name)}: {'đúng' if held else 'sai'}"
+
+    def nested(self, e: Expr, text: str) -> str:
+        if isinstance(e, Binary) and e.op in ("and", "or"):
+            return f"({text})"
         return text
 
-
-def _points_words(text: str, node_max: Decimal) -> str:
-    try:
-        tree = parse(text)
-    except ExprError:
+    def side(self, e: Expr, other: Expr) -> str:
+        """One side of a comparison with its value: a name and its value, a number, or a
+        computation and its result (``0,9 × Số chỉ tiêu theo kế hoạch 20 (= 18)``)."""
+        if isinstance(e, NumberLit) and self.kind(other) == "percent":
+            return f"{points(e.value)} %"
+        if isinstance(e, NumberLit | StringLit | BoolLit | Name):
+            return self.render(e, self.valued_name)
+        if isinstance(e, Call) and e.func == "date":
+            return self.render(e, self.valued_name)
+        text = self.render(e, self.valued_name, 5)
+        ok, value = self.try_value(e)
+        if not ok:
+            return f"{text} (không tính được)"
+        if isinstance(value, dt.date):
+            return f"{text} (= {date_text(value)})"
+        if isinstance(value, Decimal):
+            return f"{text} (= {_computed(value)})"
         return text
-    if isinstance(tree, NumberLit):
-        return f"{points(tree.value)} điểm"
-    if isinstance(tree, Name) and tree.name == "max_points":
-        return f"điểm tối đa ({points(node_max)} điểm)"
-    return _words(tree)
 
+    def comparison_reason(self, e: Binary, held: bool) -> str:
+        op = e.op
+        if self.is_date(e.left) or self.is_date(e.right):
+            phrase = (_DATE_HOLDS if held else _DATE_FAILS)[op]
+            return f"{self.side(e.left, e.right)}, {phrase} {self.side(e.right, e.left)}"
+        shown = _SYMBOLS.get(op, op) if held else _SYMBOLS.get(_NEGATED[op], _NEGATED[op])
+        ratio = self.ratio_reason(e, shown)
+        if ratio is not None:
+            return ratio
+        return f"{self.side(e.left, e.right)} {shown} {self.side(e.right, e.left)}"
 
-def _general(rule: GeneralRule, node: Node) -> RuleWords:
-    lines: list[str] = []
-    for index, case in enumerate(rule.cases):
-        amount = _points_words(case.points.text, node.max)
-        if case.when is not None:
-            lines.append(f"Nếu {expression_in_words(case.when.text)}: {amount}")
-        elif index == 0:
-            lines.append(f"Điểm = {amount}")
+    def ratio_reason(self, e: Binary, shown: str) -> str | None:
+        """``a >= k * b`` with ``b > 0``: ``A 19 / B 20 = 95 % ≥ 90 %``."""
+        if e.op not in (">=", ">", "<=", "<") or not isinstance(e.left, Name):
+            return None
+        right = e.right
+        if not isinstance(right, Binary) or right.op != "*":
+            return None
+        if isinstance(right.left, NumberLit) and isinstance(right.right, Name):
+            k, b = right.left.value, right.right
+        elif isinstance(right.right, NumberLit) and isinstance(right.left, Name):
+            k, b = right.right.value, right.left
         else:
-            lines.append(f"Còn lại: {amount}")
-    if not rule.cases or rule.cases[-1].when is not None:
-        lines.append("Còn lại: 0 điểm")
+            return None
+        a_value, b_value = self.by_name.get(e.left.name), self.by_name.get(b.name)
+        if not isinstance(a_value, Decimal) or not isinstance(b_value, Decimal):
+            return None
+        if b_value <= 0 or k <= 0 or self.kind(e.left) != "number" or self.kind(b) != "number":
+            return None
+        ratio = ARITH.divide(a_value, b_value)
+        ratio_text, k_text = _percent(ratio), _percent(k)
+        if ratio_text == k_text and ratio != k:  # never show "90 % < 90 %"
+            ratio_text = _percent(ratio, 6)
+            if ratio_text == k_text:
+                ratio_text = ("gần " if ratio < k else "trên ") + k_text
+        return f"{self.valued_name(e.left)} / {self.valued_name(b)} = {ratio_text} {shown} {k_text}"
+
+
+# -- rules in words ------------------------------------------------------------------------
+
+
+def expression_in_words(
+    expression: str | Expr,
+    labels: Sequence[InputDef] | Mapping[str, str] = (),
+    *,
+    node_max: Decimal | None = None,
+    decimals: int | None = None,
+) -> str:
+    """One expression in words: inputs by label (a mapping name → label, or the rule's input
+    definitions), ``max_points`` as ``node_max`` (or "điểm tối đa"). An expression that does
+    not parse is not shown as written: a neutral sentence is returned instead."""
+    tree = parsed_expression(expression) if isinstance(expression, str) else expression
+    if tree is None:
+        return "(công thức không đọc được)"
+    return Speaker(labels, node_max=node_max, decimals=decimals).words(tree)
+
+
+def _points_words(speaker: Speaker, expression: CompiledExpression) -> str:
+    """Points of a case: ``1,00 điểm`` when they do not depend on the values typed (``0,50
+    điểm`` for half the maximum), else the computation in words."""
+    if expression.is_constant and isinstance(expression.constant, Decimal):
+        return amount(expression.constant, speaker.decimals)
+    tree = parsed_expression(expression.text)
+    if tree is None:
+        return "(công thức không đọc được)"
+    return speaker.words(tree)
+
+
+def _legend_entry(d: InputDef) -> str:
+    label = input_label(d)
+    kind = _TYPE_WORDS.get(d.type, "số")
+    low, high = d.min, d.max
+    if d.type is InputType.PERCENT:
+        low = low if low is not None else Decimal(0)
+        high = high if high is not None else _HUNDRED
+
+    def shown(value: object) -> str:
+        if isinstance(value, dt.date):
+            return date_text(value)
+        if isinstance(value, Decimal):
+            return points(value)
+        return str(value)
+
+    is_date = d.type is InputType.DATE
+    if low is not None and high is not None:
+        bounds = f", từ {shown(low)} đến {shown(high)}"
+    elif low is not None:
+        bounds = f", từ {shown(low)}"
+    elif high is not None:
+        bounds = f", {'đến' if is_date else 'không quá'} {shown(high)}"
+    else:
+        bounds = ""
+    if is_date:
+        kind = "ngày (dd/mm/yyyy)"
+    return f"{label}: {kind}{bounds}"
+
+
+def _general(rule: GeneralRule, node_max: Decimal | None, decimals: int | None) -> RuleWords:
+    speaker = Speaker(rule.inputs, node_max=node_max, decimals=decimals)
+    lines: list[str] = []
     used: list[str] = []
-    for case in rule.cases:
+    for index, case in enumerate(rule.cases):
+        worth = _points_words(speaker, case.points)
+        if case.when is not None:
+            tree = parsed_expression(case.when.text)
+            condition = speaker.words(tree) if tree is not None else "(điều kiện không đọc được)"
+            lines.append(f"Nếu {condition}: {worth}")
+        elif index == 0:
+            lines.append(f"Luôn được {worth}" if case.points.is_constant else f"Điểm = {worth}")
+        else:
+            lines.append(f"Còn lại: {worth}")
         for expression in (case.when, case.points):
             if expression is not None:
                 used.extend(n for n in expression.names if n not in used)
-    legend = []
-    for item in rule.inputs:
-        if item.name not in used:
-            continue
-        label = item.label or item.name
-        kind = _TYPE_WORDS.get(item.type, str(item.type))
-        if item.type is InputType.PERCENT and "%" in label:
-            legend.append(f"{item.name}: {label}")
-        else:
-            legend.append(f"{item.name}: {label} ({kind})")
-    return RuleWords("general", tuple(lines), tuple(legend))
+    if not rule.cases or rule.cases[-1].when is not None:
+        lines.append("Còn lại: 0 điểm")
+    for check in rule.checks:
+        tree = parsed_expression(check.require.text)
+        required = speaker.words(tree) if tree is not None else "(điều kiện không đọc được)"
+        level = " (cảnh báo)" if check.level is CheckLevel.WARNING else ""
+        lines.append(f"Kiểm tra{level}: {required} — nếu không: {check.message}")
+        used.extend(n for n in check.require.names if n not in used)
+    legend = tuple(_legend_entry(d) for d in rule.inputs if d.name in used)
+    return RuleWords("general", tuple(lines), legend)
 
 
-def rule_in_words(node: Node, framework: Framework) -> RuleWords | None:
-    """The rule of a leaf in words (None for a parent)."""
-    rule = node.rule
-    if rule is None:
-        return None
+def rule_words(
+    rule: Rule,
+    *,
+    node_max: Decimal,
+    decimals: int | None = None,
+    questionnaires: Mapping[str, Questionnaire] | None = None,
+) -> RuleWords:
+    """A rule in words, for a leaf whose maximum is ``node_max``."""
+    top = amount(node_max, decimals)
     if isinstance(rule, ManualRule):
-        text = f"Chấm trực tiếp từ 0 đến {points(node.max)} điểm"
+        text = f"Chấm trực tiếp từ 0 đến {top}"
         if rule.step is not None:
             text += f", theo bước {points(rule.step)}"
         return RuleWords("manual", (text,))
     if isinstance(rule, YesNoRule):
-        return RuleWords(
-            "yes_no", (f"Có/đạt “{rule.label}”: {points(node.max)} điểm; không: 0 điểm",)
-        )
+        return RuleWords("yes_no", (f"Có/đạt “{rule.label}”: {top}; không: 0 điểm",))
     if isinstance(rule, ChecklistRule):
-        lines = [f"Cộng điểm các nội dung đạt (tối đa {points(node.max)} điểm):"]
-        lines.extend(f"{item.label}: {points(item.points)} điểm" for item in rule.items)
+        lines = [f"Cộng điểm các nội dung đạt (tối đa {top}):"]
+        lines.extend(f"{item.label}: {amount(item.points, decimals)}" for item in rule.items)
         return RuleWords("checklist", tuple(lines))
     if isinstance(rule, SurveyRule):
-        questionnaire = framework.questionnaires.get(rule.questionnaire)
+        questionnaire = (questionnaires or {}).get(rule.questionnaire)
         if questionnaire is None:
             head = f"phiếu {rule.questionnaire} (chưa có trong bộ tiêu chí)"
             texts: dict[str, str] = {}
         else:
             head = f"phiếu “{questionnaire.name}”"
             texts = {q.code: q.text for q in questionnaire.questions}
+        maximum = format_decimal(node_max, decimals, comma=True)
         lines = [
-            f"Điều tra xã hội học, {head}: điểm = {points(node.max)} × tỉ lệ bình quân của các "
+            f"Điều tra xã hội học, {head}: điểm = {maximum} × tỉ lệ bình quân của các "
             "câu trả lời hợp lệ cho các câu hỏi:"
         ]
         lines.extend(f"{code}: {texts[code]}" if code in texts else code for code in rule.questions)
         return RuleWords("survey", tuple(lines))
-    if isinstance(rule, GeneralRule):
-        return _general(rule, node)
-    return None  # pragma: no cover - every rule kind is handled above
+    return _general(rule, node_max, decimals)
+
+
+def rule_in_words(node: Node, framework: Framework) -> RuleWords | None:
+    """The rule of a leaf in words (None for a parent)."""
+    if node.rule is None:
+        return None
+    return rule_words(
+        node.rule,
+        node_max=node.max,
+        decimals=framework.decimals,
+        questionnaires=framework.questionnaires,
+    )
+
+
+def rule_text_in_words(
+    rule: Any,
+    *,
+    node_max: Decimal,
+    decimals: int | None = None,
+    label: str | None = None,
+    questionnaires: Mapping[str, Questionnaire] | Iterable[Questionnaire] = (),
+) -> RuleWords:
+    """A rule as written in a file — its document (a mapping, ``"manual"`` or None) or the
+    YAML flow text of a cell or of the canonical form — in words. It is read with the
+    engine's rule reader; a rule that does not read gives :data:`UNREADABLE_RULE`, never its
+    text. ``label`` is the node's name (the question of a bare ``yes_no``)."""
+    unreadable = RuleWords("unreadable", (UNREADABLE_RULE,))
+    raw = rule
+    if isinstance(rule, str):
+        text = rule.strip()
+        if not text:
+            raw = None
+        elif text != "manual":
+            try:
+                raw = load_flow_text(text, filename="cách chấm")
+            except ProblemsError:
+                return unreadable
+    known = (
+        dict(questionnaires)
+        if isinstance(questionnaires, Mapping)
+        else {q.code: q for q in questionnaires}
+    )
+    parsed = parse_rule(
+        Reader("cách chấm"),
+        raw,
+        code="",
+        node_max=node_max,
+        label=label or "Đạt yêu cầu",
+        questionnaires=known,
+    )
+    if parsed is None:
+        return unreadable
+    return rule_words(parsed, node_max=node_max, decimals=decimals, questionnaires=known)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from parindex.scoring import Questionnaire
+from parindex.scoring.words import RuleWords, rule_in_words
+
 from ..models import CriterionNode, DraftComment, FrameworkQuestionnaire
 from ..permissions import (
     can_import_framework,
@@ -21,12 +25,12 @@ from ..permissions import (
     comment_units,
     commentable_version_ids,
 )
-from ..rules_in_words import RuleWords, rule_in_words
 from ..selectors import (
     criterion_nodes,
     framework_version_list,
     get_engine_framework,
     search_tree,
+    stored_questionnaires,
     version_document,
 )
 from .common import XLSX_TYPE, YAML_TYPE, attachment, version_filename, version_or_404
@@ -115,14 +119,15 @@ def download_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def workbook_bytes(doc: Any) -> bytes:
-    """The .xlsx form of a document (written by the engine's xlsx layer)."""
+def workbook_bytes(doc: Any, questionnaires: Sequence[Questionnaire] = ()) -> bytes:
+    """The .xlsx form of a document (written by the engine's xlsx layer); ``questionnaires``:
+    the separate ones stored with it, so that survey criteria are worded with their questions."""
     from parindex.scoring.xlsxform import write_workbook
 
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="parindex-export-")
     os.close(handle)
     try:
-        write_workbook(doc, path)
+        write_workbook(doc, path, questionnaires=tuple(questionnaires))
         with open(path, "rb") as stream:
             return stream.read()
     finally:
@@ -133,7 +138,7 @@ def workbook_bytes(doc: Any) -> bytes:
 @require_GET
 def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_or_404(request, pk)
-    data = workbook_bytes(version_document(version))
+    data = workbook_bytes(version_document(version), stored_questionnaires(version))
     return attachment(data, version_filename(version, ".xlsx"), XLSX_TYPE)
 
 

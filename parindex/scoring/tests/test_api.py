@@ -168,16 +168,16 @@ def test_score_leaf_live(example: Framework) -> None:
     live = score_leaf(example, "1.4.1", {"done": D(19), "planned": D(20)})
     assert live.points == D("0.95") and live.errors == ()
     assert live.explanation is not None
-    assert (
-        live.explanation.text(decimal_comma=True)
-        == "done >= 0.9 * planned → max_points * done / planned = 0,95"
+    assert live.explanation.text() == (
+        "Số chỉ tiêu tuyên truyền đã hoàn thành 19 / Số chỉ tiêu theo kế hoạch 20 = 95 % ≥ 90 %: "
+        "1,00 × 19 / 20 = 0,95"
     )
     incomplete = score_leaf(example, "1.4.1", {"done": D(19)})
     assert incomplete.points is None and incomplete.errors[0].input == "planned"
     assert score_leaf(example, "8.1.1", {"answers": {"C1": ["A", "C"]}}).points == D("6.00")
     na = score_leaf(example, "4.3", {"not_applicable": "Không có thôn"})
     assert na.points is None and na.explanation is not None
-    assert na.explanation.text() == "không áp dụng: Không có thôn"
+    assert na.explanation.text() == "Không áp dụng: Không có thôn"
     zero = score_leaf(example, "1.6", {"done_on_time": D(1), "assigned": D(0)})
     assert zero.points == D("1.50")  # the rule guards assigned == 0
 

@@ -147,7 +147,11 @@ def test_score_table_is_vietnamese_with_decimal_commas(capsys: pytest.CaptureFix
     assert status == 0 and err == []
     assert "Mã" in out and "Tiêu chí" in out and "Điểm" in out and "Tối đa" in out
     assert "Tổng điểm: 70,47" in out and "Chỉ số: 71,91 — xếp loại: Khá" in out
-    assert "done >= 0.9 * planned → max_points * done / planned = 0,90" in out
+    assert (
+        "Số chỉ tiêu tuyên truyền đã hoàn thành 9 / Số chỉ tiêu theo kế hoạch 10 = 90 % ≥ 90 %: "
+        "1,00 × 9 / 10 = 0,90"
+    ) in out
+    assert "max_points" not in out and "date(" not in out and ">=" not in out
 
 
 def test_score_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,12 +69,12 @@ def test_tier_explanations(tiers: Framework) -> None:
     assert e.when == "done >= 0.9 * planned" and e.points_expr == "max_points * done / planned"
     assert e.inputs == (("done", D(19)), ("planned", D(20)))
     assert e.raw == D("0.95") and not e.clamped
-    assert e.text() == "done >= 0.9 * planned → max_points * done / planned = 0.95"
-    assert (
-        e.text(decimal_comma=True) == "done >= 0.9 * planned → max_points * done / planned = 0,95"
-    )
+    assert e.text() == "Done 19 / Planned 20 = 95 % ≥ 90 %: 1,00 × 19 / 20 = 0,95"
     r = score(tiers, {"1": {"done": D(1), "planned": D(20)}}).node("1")
-    assert r.explanation.text() == "các điều kiện trên đều không thỏa → 0.00"
+    assert r.explanation.text() == (
+        "Các điều kiện trên đều không thỏa (Done 1 < Planned 20; "
+        "Done 1 / Planned 20 = 5 % < 90 %): 0,00 điểm"
+    )
 
 
 def test_points_are_rounded_half_up_only_at_the_end() -> None:
@@ -149,7 +149,7 @@ def test_points_are_clamped_to_zero_and_max() -> None:
     r = score(fw, {"1": {"late": D(4)}}).node("1")
     assert r.points == D("0.00") and str(r.points) == "0.00"
     assert r.raw == D("-1.00") and r.clamped
-    assert r.explanation.text() == "max_points - 0.75 * late = -1.00 → 0.00 (không âm)"
+    assert r.explanation.text() == "Late 4: 2,00 - 0,75 × 4 = -1,00 → 0,00 (không âm)"
     fw2 = build(
         framework_doc(
             [
@@ -163,7 +163,7 @@ def test_points_are_clamped_to_zero_and_max() -> None:
     )
     r = score(fw2, {"1": {"x": D("1.7")}}).node("1")
     assert r.points == D("1.00") and r.clamped
-    assert r.explanation.text(decimal_comma=True) == "x = 1,70 → 1,00 (tối đa 1,00)"
+    assert r.explanation.text() == "X 1,7: 1,7 = 1,70 → 1,00 (tối đa 1,00)"
 
 
 def test_no_case_holding_gives_zero() -> None:
@@ -183,7 +183,7 @@ def test_no_case_holding_gives_zero() -> None:
     )
     r = score(fw, {"1": {"x": D(2)}}).node("1")
     assert r.points == 0 and r.case is None
-    assert r.explanation.text() == "không trường hợp nào thỏa → 0.00"
+    assert r.explanation.text() == "Không trường hợp nào thỏa: X 2 ≤ 5 → 0,00 điểm"
 
 
 def test_date_rule() -> None:
@@ -216,9 +216,9 @@ def test_date_rule() -> None:
 def test_yes_no() -> None:
     fw = build(framework_doc([leaf("1", "0.5", rule={"yes_no": "Có kế hoạch"})]))
     r = score(fw, {"1": {"met": True}}).node("1")
-    assert r.points == D("0.50") and r.explanation.text() == "có: Có kế hoạch → 0.50"
+    assert r.points == D("0.50") and r.explanation.text() == "“Có kế hoạch”: có → 0,50 điểm"
     r = score(fw, {"1": {"met": False}}).node("1")
-    assert r.points == D("0.00") and r.explanation.text() == "không: Có kế hoạch → 0.00"
+    assert r.points == D("0.00") and r.explanation.text() == "“Có kế hoạch”: không → 0,00 điểm"
 
 
 def test_checklist_sums_ticked_items_and_is_clamped() -> None:
@@ -244,10 +244,7 @@ def test_checklist_sums_ticked_items_and_is_clamped() -> None:
     r = score(fw, {"1": {"items": [True, True, True]}}).node("1")
     assert r.points == D("1.00") and r.clamped and r.raw == D("1.25")
     r = score(fw, {"1": {"items": [True, False, True]}}).node("1")
-    assert (
-        r.explanation.text(decimal_comma=True)
-        == "đạt 2/3 mục: Bảng tin (0,25) + Hội nghị (0,75) = 1,00"
-    )
+    assert r.explanation.text() == "Đạt 2/3 nội dung: Bảng tin (0,25) + Hội nghị (0,75) = 1,00"
 
 
 def test_manual_score_and_step() -> None:
@@ -256,7 +253,7 @@ def test_manual_score_and_step() -> None:
     )
     assert points(fw, "1", {"score": D("1.75")}) == D("1.75")
     r = score(fw, {"2": {"score": D("1.3")}}).node("2")
-    assert r.points == D("1.30") and r.explanation.text() == "điểm chấm = 1.30"
+    assert r.points == D("1.30") and r.explanation.text() == "Điểm chấm trực tiếp: 1,30"
 
 
 def test_survey_pools_valid_answers(questionnaire: Any) -> None:
@@ -279,9 +276,10 @@ def test_survey_pools_valid_answers(questionnaire: Any) -> None:
     ).node("1")
     assert r.points == D("8.00") and not r.missing
     assert r.explanation.text() == (
-        "phiếu lanh-dao, câu C1, C2, C3: 6 câu trả lời hợp lệ, tỉ lệ "
-        "bình quân 0.8000 → 10 × 0.8000 = 8.00"
+        f"“{questionnaire.name}”, câu C1, C2, C3: 6 câu trả lời hợp lệ, tỉ lệ "
+        "bình quân 0,8000 → 10,00 × 0,8000 = 8,00"
     )
+    assert questionnaire.name.startswith("Phiếu")
     # pooled, not a mean of per-question means: [A] + [C, C, C] → (1 + 0.6) / 4 = 0.4
     assert points(fw, "1", {"answers": {"C1": ["A"], "C2": ["C", "C", "C"]}}) == D("4.00")
     # 3 valid: (1 + 0.6 + 0.2) / 3 = 0.6
@@ -355,11 +353,11 @@ def test_capped_parent_and_applicability(tree: Framework) -> None:
     values = manual(**{"1_1_1": "1.5", "1_1_2": "1.5", "1_2": "1", "2": "3"})
     r = score(tree, values, "xa")
     assert r.node("1.1").points == D("2.00") and r.node("1.1").applicable_max == D(2)
-    assert r.node("1.1").explanation.text() == "tổng điểm các tiêu chí con = 3.00 → tối đa 2.00"
+    assert r.node("1.1").explanation.text() == "Tổng điểm các tiêu chí con = 3,00 → tối đa 2,00"
     assert not r.node("1.3").applicable and r.node("1.3").points is None
     assert (
         r.node("1.3").explanation.text()
-        == "không áp dụng: tiêu chí chỉ dành cho đơn vị loại phuong, không cho loại xa"
+        == "Không áp dụng: tiêu chí chỉ dành cho đơn vị loại phuong, không cho loại xa"
     )
     assert r.node("1").points == D("3.00") and r.node("1").applicable_max == D(4)
     assert r.applicable_max == D(8) and r.max == D(10)
@@ -379,7 +377,7 @@ def test_capped_parent_applicable_max_shrinks_with_not_applicable_children(tree:
     # 1.1: min(2, 1.5) = 1.5 applicable; 1: 1.5 + 2 = 3.5 of 3.5; total 7.5 of 7.5
     assert r.node("1.1").applicable_max == D("1.5") and r.node("1.1").points == D("1.50")
     assert r.node("1.1.2").points is None
-    assert r.node("1.1.2").explanation.text() == "không áp dụng: Không có"
+    assert r.node("1.1.2").explanation.text() == "Không áp dụng: Không có"
     assert r.applicable_max == D("7.5") and r.total == D("7.50") and r.index == D("100.00")
 
 
@@ -407,7 +405,7 @@ def test_parent_with_all_children_not_applicable_is_not_applicable(tree: Framewo
         fw, {"1.1": {"not_applicable": "a"}, "1.2": {"not_applicable": "b"}, "2": {"score": D(3)}}
     )
     assert not r.node("1").applicable
-    assert r.node("1").explanation.text() == "không áp dụng: mọi tiêu chí con đều không áp dụng"
+    assert r.node("1").explanation.text() == "Không áp dụng: mọi tiêu chí con đều không áp dụng"
     assert r.applicable_max == D(3) and r.index == D("100.00")
     assert r.to_json()["nodes"][0] == {
         "code": "1",
@@ -417,7 +415,7 @@ def test_parent_with_all_children_not_applicable_is_not_applicable(tree: Framewo
         "applicable_max": None,
         "applicable": False,
         "missing": False,
-        "explanation": "không áp dụng: mọi tiêu chí con đều không áp dụng",
+        "explanation": "Không áp dụng: mọi tiêu chí con đều không áp dụng",
     }
 
 
@@ -432,7 +430,7 @@ def test_declaring_a_parent_not_applicable_removes_its_subtree() -> None:
     )
     r = score(fw, {"1": {"not_applicable": "Không có"}, "2": {"score": D(1)}})
     assert [n.applicable for n in r.nodes] == [False, False, False, True]
-    assert r.node("1.1").explanation.text() == "không áp dụng: theo tiêu chí cha 1"
+    assert r.node("1.1").explanation.text() == "Không áp dụng: theo tiêu chí cha 1"
     assert r.missing == () and r.index == D("50.00")
 
 
@@ -475,7 +473,7 @@ def test_missing_leaves_are_listed_in_tree_order_and_strict_makes_them_errors(
 ) -> None:
     r = score(tree, {}, "phuong")
     assert r.missing == ("1.1.1", "1.1.2", "1.2", "1.3", "2", "B", "P")
-    assert r.node("1.2").explanation.text() == "chưa có số liệu → 0.00"
+    assert r.node("1.2").explanation.text() == "Chưa có số liệu → 0,00 điểm"
     with pytest.raises(ProblemsError) as info:
         score(tree, {"1.1.1": {"score": D(1)}}, "phuong", strict=True)
     lines = [p.line() for p in info.value.problems]
