@@ -27,7 +27,7 @@ from typing import Any
 
 from .model import InputDef
 from .numbers import ARITH, ZERO, format_decimal
-from .words import Speaker, parsed_expression
+from .speaker import Speaker, parsed_expression
 
 __all__ = ["Explanation"]
 

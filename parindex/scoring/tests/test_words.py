@@ -13,13 +13,12 @@ from parindex.frameworks.examples import COMMUNES_QUESTIONNAIRES, COMMUNES_SET, 
 from parindex.scoring import Framework
 from parindex.scoring.loading import load_framework
 from parindex.scoring.model import InputDef, InputType
+from parindex.scoring.speaker import input_label, value_in_words
 from parindex.scoring.words import (
     UNREADABLE_RULE,
     expression_in_words,
-    input_label,
     rule_in_words,
     rule_text_in_words,
-    value_in_words,
 )
 
 from .conftest import build, framework_doc, leaf
