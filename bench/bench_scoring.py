@@ -1,9 +1,10 @@
-"""Benchmark of the scoring engine on the example commune set.
+"""Benchmark of the scoring engine on the commune set the project ships (with its consistency
+checks, which every generated entry passes).
 
 Generates facts for 10,000 units in memory (fixed seed), then times separately:
 
 1. reading and checking the set (YAML → document → checked, compiled Framework);
-2. checking the facts of every unit (``prepare_facts``);
+2. checking the facts of every unit (``prepare_facts``, consistency checks included);
 3. scoring checked facts (``score_facts``: leaves, parents, totals, index, band);
 4. the compiled rules alone (one call per leaf on checked values).
 
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from parindex.scoring.aggregate import score_facts  # noqa: E402
 from parindex.scoring.document import load_document  # noqa: E402
+from parindex.scoring.entries import check_entry  # noqa: E402
 from parindex.scoring.evaluate import leaf_evaluators  # noqa: E402
 from parindex.scoring.facts import Unit, prepare_facts  # noqa: E402
 from parindex.scoring.framework import parse_framework  # noqa: E402
@@ -47,7 +49,7 @@ from parindex.scoring.model import (  # noqa: E402
 )
 from parindex.scoring.questionnaires import read_questionnaire  # noqa: E402
 
-DATA = ROOT / "parindex" / "scoring" / "tests" / "data"
+DATA = ROOT / "parindex" / "frameworks" / "data"
 SET = DATA / "vd-xa-2025.yaml"
 QUESTIONNAIRE = DATA / "lanh-dao.questionnaire.yaml"
 KINDS = ("xa", "phuong", "dac_khu")
@@ -76,10 +78,18 @@ def random_value(rng: random.Random, kind: InputType, low: Any) -> Any:
     return Decimal(start * 100 + rng.randrange(0, 4000)).scaleb(-2)
 
 
-def random_entry(rng: random.Random, node: Node, q: Questionnaire) -> dict[str, Any]:
+def random_entry(
+    rng: random.Random, framework: Framework, node: Node, q: Questionnaire
+) -> dict[str, Any]:
     rule = node.rule
     if isinstance(rule, GeneralRule):
-        return {d.name: random_value(rng, d.type, d.min) for d in rule.inputs}
+        while True:  # draw again until the rule's error checks pass
+            entry = {d.name: random_value(rng, d.type, d.min) for d in rule.inputs}
+            if (
+                not rule.checks
+                or not check_entry(framework, node.code, entry, questionnaires={})[1]
+            ):
+                return entry
     if isinstance(rule, ManualRule):
         step = rule.step or Decimal("0.01")
         return {"score": step * rng.randrange(0, int(node.max / step) + 1)}
@@ -110,7 +120,7 @@ def generate(
             if roll < 0.05 and node.allows_not_applicable:
                 values[node.code] = {"not_applicable": "Không áp dụng trong năm"}
             else:
-                values[node.code] = random_entry(rng, node, q)
+                values[node.code] = random_entry(rng, framework, node, q)
         out.append((Unit(f"u{i:05d}", None, KINDS[i % 3]), values))
     return out
 
