@@ -3,9 +3,11 @@
 Raw inputs are kept exactly as typed: ``{input name: text}`` (a checklist's ``items`` is a list
 of booleans). :func:`evaluate` reads each text with the engine's ``parse_ui_value`` (so
 "0,25" and "0.25", dd/mm/yyyy, "có"/"không" all work), lets the engine check the values
-(step, bounds) and, only when every input is present and valid, computes the points and the
-engine's explanation. The form preview, autosave, the Excel import and the submission snapshot
-all go through here, so they can never disagree.
+(step, bounds) and the set's consistency checks (each once every input it names is present
+and valid) and, only when every input is present and valid and no error check fails, computes
+the points and the explanation in words. A failed warning check keeps the points and is kept in
+:attr:`Evaluation.warnings`. The form preview, autosave, the Excel import, the checks before
+submission and the submission snapshot all go through here, so they can never disagree.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from parindex.scoring import (
+    EntryError,
     Framework,
     InputSpec,
     UIValueError,
@@ -39,6 +42,14 @@ TYPE_LABELS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class CheckFailure:
+    """A consistency check of the rule that does not hold: its message and the inputs it reads."""
+
+    message: str
+    inputs: tuple[str, ...] = ()
+
+
 @dataclass
 class Evaluation:
     """One leaf's typed inputs, read and scored."""
@@ -47,10 +58,11 @@ class Evaluation:
     raw: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)  # engine values of valid inputs
     errors: dict[str, str] = field(default_factory=dict)  # input name ("" = whole) → message
+    failed_checks: list[CheckFailure] = field(default_factory=list)  # error checks not holding
+    warnings: list[str] = field(default_factory=list)  # warning checks not holding (messages)
     missing: list[str] = field(default_factory=list)  # inputs not given yet
     points: Decimal | None = None
-    explanation: str = ""  # the engine's explanation, with a decimal comma
-    explanation_dot: str = ""  # the same with a dot (files, JSON)
+    explanation: str = ""  # how the points were found, in words (labels, values, decimal comma)
     not_applicable: str = ""  # the reason, when declared not applicable
 
     @property
@@ -59,7 +71,9 @@ class Evaluation:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors)
+        """A value out of range or unreadable, or an error check failing: the entry is
+        invalid (no points)."""
+        return bool(self.errors or self.failed_checks)
 
     @property
     def state(self) -> str:
@@ -68,18 +82,29 @@ class Evaluation:
             return "na"
         if self.points is not None:
             return "done"
-        if self.errors:
+        if self.has_errors:
             return "error"
         if self.raw:
             return "partial"
         return "empty"
 
+    @property
+    def invalid_inputs(self) -> list[str]:
+        """The inputs that are wrong or read by a failing error check (to mark on the form)."""
+        names = [name for name in self.errors if name]
+        for failure in self.failed_checks:
+            names.extend(n for n in failure.inputs if n not in names)
+        return names
+
     def error_lines(self, labels: Mapping[str, str]) -> list[str]:
-        """Each problem as one line naming the input by its label."""
-        return [
+        """Each problem as one line naming the input by its label, then the messages of the
+        error checks that do not hold."""
+        lines = [
             f"{labels.get(name, name)}: {message}" if name else message
             for name, message in self.errors.items()
         ]
+        lines.extend(f.message for f in self.failed_checks if f.message not in lines)
+        return lines
 
     def facts_entry(self) -> dict[str, Any] | None:
         """The engine facts entry (``{input: value}`` or ``{not_applicable: reason}``), or None
@@ -136,7 +161,7 @@ def evaluate(
             result.errors[""] = "Tiêu chí này không được khai báo không áp dụng."
             return result
         result.not_applicable = reason
-        result.explanation = result.explanation_dot = f"không áp dụng: {reason}"
+        result.explanation = f"Không áp dụng: {reason}"
         return result
     if not node.is_leaf:
         return result
@@ -162,22 +187,36 @@ def evaluate(
         except UIValueError as exc:
             result.errors[spec.name] = input_error(spec, text, exc)
     if result.values:
-        for problem in validate_entry(framework, code, result.values, partial=True):
-            key = problem.input if problem.input in result.values else ""
-            result.errors.setdefault(key or "", problem.message)
-    if result.errors or result.missing:
+        warned: list[EntryError] = []
+        problems = validate_entry(framework, code, result.values, partial=True, warnings=warned)
+        for problem in problems:
+            _record(result, problem)
+        for warning in warned:
+            if warning.message not in result.warnings:
+                result.warnings.append(warning.message)
+    if result.has_errors or result.missing:
         return result
     scored = score_leaf(framework, code, result.values)
     if scored.points is None or scored.explanation is None:
         for problem in scored.errors:
-            result.errors.setdefault(problem.input or "", problem.message)
-        if not result.errors:
-            result.errors[""] = "không tính được điểm từ số liệu đã nhập"
+            _record(result, problem)
+        if not result.has_errors:
+            result.errors[""] = "Không tính được điểm từ số liệu đã nhập."
         return result
     result.points = scored.points
-    result.explanation = scored.explanation.text(decimal_comma=True)
-    result.explanation_dot = scored.explanation.text()
+    result.explanation = scored.explanation.text()
     return result
+
+
+def _record(result: Evaluation, problem: EntryError) -> None:
+    """An engine problem: about one input (by its name), or a failed error check (the entry as
+    a whole, with the inputs the check reads)."""
+    if problem.input is not None:
+        result.errors.setdefault(problem.input, problem.message)
+        return
+    failure = CheckFailure(problem.message, tuple(problem.inputs))
+    if failure not in result.failed_checks:
+        result.failed_checks.append(failure)
 
 
 def describe_spec(spec: InputSpec) -> str:

@@ -9,7 +9,8 @@ plain :class:`Snapshot` data (so it can be tested without a database). Kinds of 
 * ``moved``: a node whose parent changed, or whose order among the siblings it keeps changed
   (the fewest nodes that explain the new order: those outside the longest common
   subsequence of the common siblings);
-* changed ``name``, ``max``, ``rule`` (compared as canonical YAML flow text), ``source``,
+* changed ``name``, ``max``, ``rule`` (compared as canonical YAML flow text, shown in words),
+  ``source``,
   ``evidence`` (effective values, as scoring uses them), ``evidence_hint``, ``guidance``,
   ``owner_hint``, ``kind``, ``capped``, ``applies_to`` (effective), ``may_not_apply``.
 
@@ -24,8 +25,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from parindex.scoring.speaker import points
+from parindex.scoring.words import rule_in_words, rule_text_in_words
+
 from .labels import EVIDENCE_LABELS, KIND_LABELS, SOURCE_LABELS, unit_kinds_text
-from .rules_in_words import points
 
 __all__ = [
     "Change",
@@ -77,6 +80,9 @@ KIND_TITLES: dict[ChangeKind, str] = {
     ChangeKind.APPLIES_TO: "Đổi phạm vi áp dụng",
     ChangeKind.MAY_NOT_APPLY: "Đổi “có thể không áp dụng”",
 }
+RULE_DETAIL_CHANGED = (
+    "(Thay đổi ở chi tiết của cách chấm: giới hạn hoặc hướng dẫn nhập số liệu, cách ghi trong tệp.)"
+)
 SET_FIELD_TITLES = {
     "code": "Mã bộ tiêu chí",
     "name": "Tên bộ tiêu chí",
@@ -106,6 +112,7 @@ class NodeSnapshot:
     capped: bool
     applies_to: tuple[str, ...] | None
     may_not_apply: bool
+    rule_words: str = ""  # the rule in words, as people read it (never compared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +145,23 @@ def _yes(value: bool) -> str:
     return "có" if value else "không"
 
 
+def _rule_words(n: NodeSnapshot) -> str:
+    """The rule as a person reads it: the words kept in the snapshot, else the rule's text read
+    by the engine and worded (never the YAML itself)."""
+    if n.rule_words:
+        return n.rule_words
+    if not n.rule_text.strip():
+        return "Tổng điểm các tiêu chí con"
+    return rule_text_in_words(n.rule_text, node_max=n.max, label=n.name).text
+
+
 def _node_fields(n: NodeSnapshot) -> list[tuple[ChangeKind, Any, str]]:
-    """(kind, compared value, display text) of each compared attribute."""
+    """(kind, compared value, display text) of each compared attribute (the rule's text is
+    worded only when it changed)."""
     return [
         (ChangeKind.NAME, n.name, n.name),
         (ChangeKind.MAX, n.max, points(n.max)),
-        (ChangeKind.RULE, n.rule_text, n.rule_text),
+        (ChangeKind.RULE, n.rule_text, ""),
         (ChangeKind.SOURCE, n.source, SOURCE_LABELS.get(n.source, n.source)),
         (ChangeKind.EVIDENCE, n.evidence, EVIDENCE_LABELS.get(n.evidence, n.evidence)),
         (ChangeKind.EVIDENCE_HINT, n.evidence_hint, n.evidence_hint),
@@ -265,8 +283,13 @@ def diff_snapshots(a: Snapshot, b: Snapshot) -> list[Change]:
         for (kind, old_value, old_text), (_k, new_value, new_text) in zip(
             _node_fields(old), _node_fields(new), strict=True
         ):
-            if old_value != new_value:
-                found.append(Change(kind, new.code, new.name, old_text, new_text, kind.value))
+            if old_value == new_value:
+                continue
+            if kind is ChangeKind.RULE:
+                old_text, new_text = _rule_words(old), _rule_words(new)
+                if old_text == new_text:  # the change is in what words leave out
+                    new_text += f"\n{RULE_DETAIL_CHANGED}"
+            found.append(Change(kind, new.code, new.name, old_text, new_text, kind.value))
         keyed.extend(((index, 1, i), change) for i, change in enumerate(found))
 
     # A removed node is listed where it stood: after the last node before it that remains.
@@ -320,12 +343,23 @@ def _top(
     }
 
 
+def _words_of(framework: Any) -> dict[str, str]:
+    """Each leaf's rule in words (by code), from the engine's compiled set."""
+    out: dict[str, str] = {}
+    for node in framework.leaves():
+        words = rule_in_words(node, framework)
+        if words is not None:
+            out[node.code] = words.text
+    return out
+
+
 def snapshot_of(version: Any) -> Snapshot:
     """The snapshot of a stored ``FrameworkVersion`` (its rows and questionnaires)."""
-    from .selectors import criterion_nodes, version_document
+    from .selectors import criterion_nodes, get_engine_framework, version_document
 
     rows = criterion_nodes(version)
     codes = {row.pk: row.code for row in rows}
+    words = _words_of(get_engine_framework(version))
     nodes = tuple(
         NodeSnapshot(
             code=row.code,
@@ -342,6 +376,7 @@ def snapshot_of(version: Any) -> Snapshot:
             capped=row.capped,
             applies_to=tuple(row.applies_to) if row.applies_to is not None else None,
             may_not_apply=row.may_not_apply,
+            rule_words=words.get(row.code, ""),
         )
         for row in rows
     )
@@ -366,6 +401,7 @@ def snapshot_of_check(result: Any) -> Snapshot:
     from .checking import node_records
 
     fw = result.framework
+    words = _words_of(fw)
     nodes = tuple(
         NodeSnapshot(
             code=r.code,
@@ -382,6 +418,7 @@ def snapshot_of_check(result: Any) -> Snapshot:
             capped=r.capped,
             applies_to=tuple(r.applies_to) if r.applies_to is not None else None,
             may_not_apply=r.may_not_apply,
+            rule_words=words.get(r.code, ""),
         )
         for r in node_records(fw, result.document)
     )

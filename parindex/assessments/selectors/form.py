@@ -13,6 +13,7 @@ from parindex.campaigns.models import AssessedUnit, Campaign
 from parindex.scoring import InputSpec, UIValueError, input_specs
 from parindex.scoring.model import Node
 from parindex.scoring.uivalues import parse_bool_text
+from parindex.scoring.words import RuleWords, rule_in_words
 
 from ..context import AssessmentContext, ancestors_and_self, evaluations_of, self_entries
 from ..evaluation import Evaluation, describe_spec
@@ -77,6 +78,7 @@ class NodeRow:
     last_year: str | None = None
     inputs: list[InputField] = field(default_factory=list)
     na_by_parent: bool = False
+    rule: RuleWords | None = None  # how the criterion is scored, in words
 
     @property
     def code(self) -> str:
@@ -119,7 +121,10 @@ class NodeRow:
 
 def input_fields(specs: tuple[InputSpec, ...], ev: Evaluation | None) -> list[InputField]:
     raw = ev.raw if ev else {}
-    errors = ev.errors if ev else {}
+    errors = dict(ev.errors) if ev else {}
+    for failure in ev.failed_checks if ev else ():
+        for name in failure.inputs:
+            errors.setdefault(name, failure.message)
     out: list[InputField] = []
     for spec in specs:
         f = InputField(spec=spec, name=f"in-{spec.name}", error=errors.get(spec.name, ""))
@@ -240,6 +245,7 @@ def assessment_page(
             row.can_edit = editable and may_write_node(user, assessment, node.code)
             if node.is_leaf:
                 row.inputs = input_fields(input_specs(framework, node.code), row.evaluation)
+                row.rule = rule_in_words(node, framework)
         if node.is_leaf and row.excluded is None:
             counts["total"] += 1
             counts["mine"] += int(mine)

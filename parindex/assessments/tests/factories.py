@@ -45,6 +45,44 @@ def example_version(
     return stored_version(organiser, _example_text(code, year))
 
 
+# Consistency checks added to the example set (the shared copy has none): 1.1.2 and 1.4.1 may
+# not count more done than planned; 1.4.1 warns about a plan of fewer than five items.
+DONE_OVER_PLANNED = "Số nhiệm vụ đã hoàn thành không được lớn hơn số nhiệm vụ theo kế hoạch"
+DONE_OVER_PLANNED_141 = "Số chỉ tiêu đã hoàn thành không được lớn hơn số chỉ tiêu theo kế hoạch"
+SMALL_PLAN_141 = "Kế hoạch có dưới 5 chỉ tiêu: hãy kiểm tra lại số chỉ tiêu theo kế hoạch"
+CHECKS: dict[str, list[dict[str, str]]] = {
+    "1.1.2": [{"require": "done <= planned", "message": DONE_OVER_PLANNED}],
+    "1.4.1": [
+        {"require": "done <= planned", "message": DONE_OVER_PLANNED_141},
+        {"require": "planned >= 5", "message": SMALL_PLAN_141, "level": "warning"},
+    ],
+}
+
+
+def _node_in(nodes: list[Any], code: str) -> Any:
+    for node in nodes:
+        if node["code"] == code:
+            return node
+        found = _node_in(node.get("children") or [], code)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.cache
+def _checked_text(code: str) -> str:
+    doc = load_yaml_file(EXAMPLE_SET)
+    doc["code"] = code
+    for node_code, checks in CHECKS.items():
+        _node_in(doc["nodes"], node_code)["rule"]["checks"] = checks
+    return dump_canonical_yaml(doc)
+
+
+def checked_version(organiser: Unit, *, code: str = "vd-xa-2025") -> FrameworkVersion:
+    """The example commune set with the consistency checks of :data:`CHECKS`."""
+    return stored_version(organiser, _checked_text(code))
+
+
 def small_version(organiser: Unit, *, code: str = "bo-nho") -> FrameworkVersion:
     """Three leaves: one manual (self), one survey, one organiser-sourced."""
     return stored_version(organiser, framework_yaml(code, "Bộ tiêu chí nhỏ", ["xa", "phuong"]))

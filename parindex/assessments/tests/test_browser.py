@@ -78,8 +78,9 @@ def test_officer_fills_session_expires_head_submits_organiser_sees(
     page.fill("#n-1-4-1-planned", "10")
     expect(_points(page, "n-1-4-1")).to_have_text("0,90")
     expect(page.locator("#n-1-4-1-score [data-explanation]")).to_contain_text(
-        "max_points * done / planned = 0,90"
+        "Số chỉ tiêu tuyên truyền đã hoàn thành 9"
     )
+    expect(page.locator("#n-1-4-1-score [data-explanation]")).to_contain_text("= 0,90")
     page.check("#n-1-4-2 input[name='in-items-0']")
     page.check("#n-1-4-2 input[name='in-items-2']")
     expect(_points(page, "n-1-4-2")).to_have_text("0,75")

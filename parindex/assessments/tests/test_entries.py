@@ -50,7 +50,11 @@ def test_raw_text_is_kept_while_incomplete_or_wrong(world: Any) -> None:
     assert wrong.evaluation.errors == {"planned": "'1,5' không phải số nguyên"}
     right = save(world, a, "1.1.2", {"done": "9", "planned": "10"}, revision=2)
     assert right.entry.points == Decimal("0.50")
-    assert "done >= 0.8 * planned" in right.entry.explanation
+    # the explanation in words: the labels and the values typed, decimal commas
+    assert right.entry.explanation == right.evaluation.explanation
+    assert "Số nhiệm vụ đã hoàn thành 9" in right.entry.explanation
+    assert "Số nhiệm vụ theo kế hoạch 10" in right.entry.explanation
+    assert "0,50" in right.entry.explanation and "done" not in right.entry.explanation
     assert right.entry.revision == 3
 
 
@@ -282,7 +286,10 @@ def test_preview_uses_the_engine_with_a_decimal_comma(world: Any) -> None:
         HTTP_HX_REQUEST="true",
     )
     text = html.content.decode()
-    assert "0,90" in text and "max_points * done / planned = 0,90" in text
+    explanation = text.split("data-explanation>")[1].split("</p>")[0]
+    assert "Số chỉ tiêu tuyên truyền đã hoàn thành 9" in explanation
+    assert explanation.endswith("= 0,90")
+    assert not any(bit in explanation for bit in ("max_points", "done", "planned", "0.9"))
     bad = client.post(
         reverse("assessments:preview", args=[a.pk, "1.4.1"]),
         {"in-done": "9", "in-planned": "abc"},

@@ -9,7 +9,10 @@ entry's revision, so an import made from an old download is refused where the en
 since (optimistic locking, offline).
 
 Reading checks every value with the same code as the form (:func:`.evaluation.evaluate`) and
-reports each problem by row and column: "Dòng 12, cột Giá trị: '1,5' không phải số nguyên".
+reports each problem by row and column: "Dòng 12, cột Giá trị: '1,5' không phải số nguyên"; a
+criterion failing an error check of its rule is a row error at its first input the check reads
+("Dòng 14, cột Giá trị: tiêu chí 1.1.2 “…”: <the check's message>"), and nothing is applied while
+any row has an error; failed warning checks are listed and do not block.
 """
 
 from .board import board_workbook

@@ -63,12 +63,14 @@ class ImportChange:
     points: Decimal | None
     old_points: Decimal | None
     fields: list[str] = field(default_factory=list)  # what changes, in words
+    warnings: list[str] = field(default_factory=list)  # warning checks of the rule not holding
 
 
 @dataclass
 class ImportPreview:
     changes: list[ImportChange] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown, never blocking
     rows_read: int = 0
 
     @property
@@ -220,8 +222,17 @@ def _check_criterion(
         r = got.rows.get(name, got.first_row)
         column = "Giá trị" if name else "Mã"
         preview.errors.append(f"Dòng {r}, cột {column}: {message}")
-    if ev.errors:
+    for failure in ev.failed_checks:
+        # the row of the first input the check reads: where the officer will look
+        rows = [got.rows[n] for n in failure.inputs if n in got.rows]
+        r = min(rows) if rows else got.first_row
+        preview.errors.append(
+            f"Dòng {r}, cột Giá trị: tiêu chí {code} “{node.name}”: {failure.message}"
+        )
+    if ev.has_errors:
         return
+    warnings = [f"Dòng {got.first_row}: tiêu chí {code} “{node.name}”: {w}" for w in ev.warnings]
+    preview.warnings.extend(warnings)
     old_raw = entry.raw_inputs if entry else {}
     old_note = entry.justification if entry else ""
     old_na = entry.not_applicable_reason if entry else ""
@@ -260,5 +271,6 @@ def _check_criterion(
             points=ev.points,
             old_points=entry.points if entry else None,
             fields=fields,
+            warnings=list(ev.warnings),
         )
     )

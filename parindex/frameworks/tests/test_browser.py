@@ -71,7 +71,9 @@ def test_upload_bad_row_fix_confirm_browse_and_search(
     tree = page.locator("table.tree")
     assert tree.locator("tr").count() == 1 + 63
     row = page.locator("#tc-1\\.4\\.1")
-    assert "Nếu done ≥ 0,9 × planned" in row.inner_text()
+    assert "Nếu Số chỉ tiêu tuyên truyền đã hoàn thành ≥ 0,9 × Số chỉ tiêu theo kế hoạch" in (
+        row.inner_text()
+    )
 
     page.fill("#q", "tuyen truyen")
     page.click("button:has-text('Tìm')")

@@ -11,6 +11,7 @@ from django.test import Client
 
 from parindex.frameworks.checking import UploadFile, check_upload
 from parindex.frameworks.diff import (
+    RULE_DETAIL_CHANGED,
     ChangeKind,
     NodeSnapshot,
     Snapshot,
@@ -114,8 +115,14 @@ def test_diff_of_two_known_versions(province: Province, commune_set: FrameworkVe
     assert by[(K.SET, None)].field == "year"
     assert (by[(K.MAX, "1.4")].old, by[(K.MAX, "1.4")].new) == ("2", "2,5")
     assert (by[(K.MOVED, "1.3.1")].old, by[(K.MOVED, "1.3.1")].new) == ("thuộc 1.3", "thuộc 1.4")
-    assert "max_points / 2" in by[(K.RULE, "1.5")].old
-    assert "max_points / 4" in by[(K.RULE, "1.5")].new
+    rule = by[(K.RULE, "1.5")]
+    # the rule in words on both sides: labels, decimal commas, never the file's text
+    assert rule.old.startswith("Nếu Số sáng kiến được công nhận ≥ 2")
+    old_lines, new_lines = rule.old.splitlines(), rule.new.splitlines()
+    assert old_lines[0] == new_lines[0]  # the first case did not change, the second did
+    assert old_lines[1] != new_lines[1] and "= 1" in old_lines[1] and "= 1" in new_lines[1]
+    for text in (rule.old, rule.new):
+        assert not any(bit in text for bit in ("max_points", "initiatives", "cases", "{", ">="))
     assert (by[(K.EVIDENCE, "3.3")].old, by[(K.EVIDENCE, "3.3")].new) == (
         "Không bắt buộc",
         "Bắt buộc",
@@ -252,3 +259,75 @@ def test_snapshot_of_a_checked_upload_matches_the_stored_one(
     )
     assert snapshot_of_check(result) == snapshot_of(commune_set)
     assert diff_snapshots(snapshot_of(commune_set), snapshot_of_check(result)) == []
+
+
+RECEIVED = (
+    '{inputs: [{name: received, label: "Số hồ sơ tiếp nhận", type: integer, min: 0}, '
+    '{name: on_time, label: "Số hồ sơ đúng hạn", type: integer, min: 0}], '
+    'cases: [{when: "on_time >= received", points: "max_points"}, {points: 0}]}'
+)
+
+
+def test_rule_changes_are_worded_from_the_rule_text() -> None:
+    """Snapshots without words (made from plain data) still show the rule in words."""
+    with_check = RECEIVED.replace(
+        "cases:",
+        'checks: [{require: "on_time <= received", message: "Đúng hạn không quá tiếp nhận"}], '
+        "cases:",
+    )
+    old = Snapshot({}, (_node("1", rule_text=RECEIVED),))
+    new = Snapshot({}, (_node("1", rule_text=with_check),))
+    [change] = diff_snapshots(old, new)
+    assert change.kind is K.RULE
+    assert "Nếu Số hồ sơ đúng hạn ≥ Số hồ sơ tiếp nhận" in change.old
+    assert "Đúng hạn không quá tiếp nhận" not in change.old
+    assert "Đúng hạn không quá tiếp nhận" in change.new
+    for text in (change.old, change.new):
+        assert not any(
+            bit in text for bit in ("on_time", "received", "max_points", ">=", "<=", "{")
+        )
+
+
+def test_a_rule_change_words_leave_out_is_still_said() -> None:
+    old = Snapshot({}, (_node("1", rule_text=RECEIVED),))
+    helped = RECEIVED.replace("min: 0}]", 'min: 0, help: "Theo sổ theo dõi"}]')
+    new = Snapshot({}, (_node("1", rule_text=helped),))
+    [change] = diff_snapshots(old, new)
+    assert change.kind is K.RULE
+    assert change.new == f"{change.old}\n{RULE_DETAIL_CHANGED}"
+    assert "Số hồ sơ đúng hạn" in change.old
+
+
+def test_an_unreadable_rule_text_is_never_shown() -> None:
+    old = Snapshot({}, (_node("1", rule_text="{cases: [{when: "),))
+    new = Snapshot({}, (_node("1", rule_text="manual"),))
+    [change] = diff_snapshots(old, new)
+    assert "{" not in change.old and "cases" not in change.old and change.old
+    assert change.new.startswith("Chấm trực tiếp")
+
+
+def test_compare_page_and_export_word_a_changed_rule(
+    client: Client, province: Province, commune_set: FrameworkVersion
+) -> None:
+    edited = framework_import(
+        actor=province["organiser"],
+        organiser=province.org,
+        filename="vd-xa-2026.yaml",
+        content=yaml_bytes(_edited_commune_doc()),
+        questionnaires=[(QUESTIONNAIRE.name, QUESTIONNAIRE.read_bytes())],
+    )
+    client.force_login(province["organiser"])
+    page = client.get(f"/bo-tieu-chi/so-sanh/?a={commune_set.pk}&b={edited.pk}")
+    html = page.content.decode()
+    row = html.split('<tr class="change-rule">')[1].split("</tr>")[0]
+    assert "Đổi cách chấm" in row and "Số sáng kiến được công nhận" in row
+    assert not any(bit in row for bit in ("max_points", "initiatives", "cases:", "&gt;="))
+    export = client.get(f"/bo-tieu-chi/so-sanh/xlsx/?a={commune_set.pk}&b={edited.pk}")
+    ws = openpyxl.load_workbook(BytesIO(export.content)).active
+    [cells] = [
+        [c.value for c in r] for r in ws.iter_rows(min_row=6) if r[2].value == "Đổi cách chấm"
+    ]
+    assert cells[0] == "1.5"
+    for text in cells[3:5]:
+        assert "Số sáng kiến được công nhận" in text
+        assert not any(bit in text for bit in ("max_points", "initiatives", "cases", ">="))

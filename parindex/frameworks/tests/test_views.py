@@ -178,7 +178,10 @@ def test_tree_page(organiser_client: Client, department_set: FrameworkVersion) -
     html = organiser_client.get(f"/bo-tieu-chi/{department_set.pk}/").content.decode()
     assert department_set.sha256 not in html and department_set.sha256[:8] not in html
     assert "SHA-256" not in html
-    assert "Nếu done ≥ 0,9 × planned: điểm tối đa × done / planned" in html
+    # rules in words: input labels, decimal commas, never the engine's names
+    assert "Nếu Số nhiệm vụ đã hoàn thành ≥ 0,9 × Số nhiệm vụ theo kế hoạch" in html
+    assert "Kiểm tra: Số nhiệm vụ đã hoàn thành ≤ Số nhiệm vụ theo kế hoạch" in html
+    assert "max_points" not in html and "done ≥" not in html and 'date("' not in html
     assert "Hình thức tuyên truyền CCHC" in html
     assert ">1,5<" in html  # 1.4.2's max with a decimal comma
     assert "cộng dồn tối đa" in html and "Điểm thưởng" in html and "Điểm trừ" in html

@@ -202,6 +202,7 @@
         var score = document.getElementById(panel(form).id + "-score");
         if (score && body.score_html) score.innerHTML = body.score_html;
         if (body.state) panel(form).dataset.state = body.state;
+        markInvalid(panel(form));
         updateSummary(body.summary);
         if (s.again) {
           s.again = false;
@@ -239,6 +240,32 @@
       });
     }
   }
+
+  /* --- The score fragment's verdict on the inputs --------------------------------------- */
+
+  function markInvalid(crit) {
+    // The fragment names the inputs that are wrong (out of range, unreadable, or read by a
+    // consistency check that fails): they are marked as such, the others are cleared.
+    if (!crit) return;
+    var line = crit.querySelector("[data-live-state]");
+    if (!line) return;
+    var names = (line.getAttribute("data-invalid") || "").split(" ").filter(Boolean);
+    var form = crit.querySelector("form.entry-form");
+    if (form) {
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=text]"), function (el) {
+        var name = (el.name || "").replace(/^in-/, "");
+        if (names.indexOf(name) !== -1) el.setAttribute("aria-invalid", "true");
+        else if (el.name !== "na_reason") el.removeAttribute("aria-invalid");
+      });
+    }
+    var state = line.getAttribute("data-live-state");
+    if (state) crit.dataset.state = state;
+  }
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.closest) markInvalid(target.closest(".crit"));
+  });
 
   /* --- Logging in again in place ------------------------------------------------------ */
 
