@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from ..context import context_for
 from ..models import Entry
@@ -91,6 +92,9 @@ def test_the_sheet_describes_every_input(world: Any) -> None:
     assert ws.cell(row=rows[("1.1.2", "done")], column=COL_VALUE).protection.locked is False
     assert ws.cell(row=rows[("1.1.2", "done")], column=COL_CODE).protection.locked is True
     assert wb["_parindex"].sheet_state == "hidden"
+    # the inputs' names are read back, never shown: their column is hidden
+    assert ws.column_dimensions[get_column_letter(COL_INPUT)].hidden is True
+    assert ws.column_dimensions[get_column_letter(COL_VALUE)].hidden is False
 
 
 def test_round_trip_with_bad_rows_named(world: Any) -> None:

@@ -4,7 +4,8 @@ Sheet **Tự đánh giá**: one row per input of each criterion the unit fills i
 one row per item), columns ``Mã | Tiêu chí | Số liệu | Tên trường | Kiểu | Giá trị | Điểm hiện
 tại | Giải trình | Không áp dụng (lý do)``. Only Giá trị, Giải trình (first row of each
 criterion) and Không áp dụng (where the set allows it) can be edited; the sheet is protected
-so the descriptive columns stay as they are. A hidden sheet keeps the assessment's id and each
+so the descriptive columns stay as they are, and Tên trường (the input's name, which reading
+matches) is hidden. A hidden sheet keeps the assessment's id and each
 entry's revision, so an import made from an old download is refused where the entry changed
 since (optimistic locking, offline).
 

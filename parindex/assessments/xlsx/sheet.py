@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parindex.exchange.cells import append, put
@@ -78,6 +79,8 @@ def export_workbook(ctx: AssessmentContext) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         ws.column_dimensions[cell.column_letter].width = width
+    # the input's name is what the import reads back, not what a person reads: kept, hidden
+    ws.column_dimensions[get_column_letter(COL_INPUT)].hidden = True
     yes_no = DataValidation(type="list", formula1='"có,không"', allow_blank=True)
     ws.add_data_validation(yes_no)
     row = header_row + 1
