@@ -15,14 +15,14 @@ import pytest
 from django.urls import reverse
 
 from parindex.assessments.models import Entry
-from parindex.assessments.services import assignment_set, entry_save
+from parindex.assessments.services import assignment_set
 from parindex.assessments.tests.factories import (
     DONE_OVER_PLANNED,
     PASSWORD,
     build_world,
     checked_version,
 )
-from parindex.frameworks.selectors import get_engine_framework
+from parindex.assessments.tests.helpers import explain_required_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,17 +65,7 @@ def test_a_broken_check_is_shown_at_once_and_blocks_the_submission(
     a = world.assessment()
     officer = world.users["officer"]
     assignment_set(actor=world.users["focal"], assessment=a, node_code="1", assignee=officer)
-    # Every required document is explained, so only the entries decide the submission.
-    for node in get_engine_framework(a.assessed_unit.framework).leaves():
-        if node.evidence.value == "required" and node.source.value == "self":
-            entry_save(
-                actor=world.users["focal"],
-                assessment=a,
-                node_code=node.code,
-                raw_inputs={},
-                justification="Hồ sơ lưu tại Văn phòng UBND xã",
-                expected_revision=0,
-            )
+    explain_required_evidence(world, a)
     base = live_server.url
     detail = base + reverse("assessments:detail", args=[a.pk])
     size = {"width": width, "height": height}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from parindex.frameworks.selectors import get_engine_framework
+
 from ..models import Assessment
 from ..services import entry_save
 
@@ -26,3 +28,18 @@ def fill_small(world: Any, assessment: Assessment, score: str = "7,5") -> None:
         not_applicable_reason="",
         expected_revision=0,
     )
+
+
+def explain_required_evidence(world: Any, assessment: Assessment) -> None:
+    """The focal officer explains where the required documents are kept, on every criterion
+    that needs them, so that only the entries decide whether the head may submit."""
+    for node in get_engine_framework(assessment.assessed_unit.framework).leaves():
+        if node.evidence.value == "required" and node.source.value == "self":
+            entry_save(
+                actor=world.users["focal"],
+                assessment=assessment,
+                node_code=node.code,
+                raw_inputs={},
+                justification="Hồ sơ lưu tại Văn phòng UBND xã",
+                expected_revision=0,
+            )

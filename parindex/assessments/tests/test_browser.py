@@ -12,11 +12,10 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from parindex.frameworks.selectors import get_engine_framework
-
 from ..models import Entry
 from ..services import assignment_set, entry_save
 from .factories import PASSWORD, build_world
+from .helpers import explain_required_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PARINDEX_SCREENSHOTS", "")
@@ -55,17 +54,7 @@ def test_officer_fills_session_expires_head_submits_organiser_sees(
     a = world.assessment()
     officer = world.users["officer"]
     assignment_set(actor=world.users["focal"], assessment=a, node_code="1", assignee=officer)
-    # The focal officer has already explained where the required documents are kept.
-    for node in get_engine_framework(a.assessed_unit.framework).leaves():
-        if node.evidence.value == "required" and node.source.value == "self":
-            entry_save(
-                actor=world.users["focal"],
-                assessment=a,
-                node_code=node.code,
-                raw_inputs={},
-                justification="Hồ sơ lưu tại Văn phòng UBND xã",
-                expected_revision=0,
-            )
+    explain_required_evidence(world, a)
     base = live_server.url
     detail = base + reverse("assessments:detail", args=[a.pk])
 
