@@ -460,7 +460,7 @@ def test_generated_sets_round_trip(tmp_path: Path, doc: dict[str, Any]) -> None:
 
 
 def test_generated_trees_reach_four_levels() -> None:
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
     @given(criteria_sets())
     def probe(doc: dict[str, Any]) -> None:
         depths.append(max(code.count(".") for code in all_codes(doc["nodes"])))
