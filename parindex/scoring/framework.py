@@ -25,9 +25,10 @@ from .questionnaires import parse_questionnaire
 from .reader import Reader, describe, show_number
 from .rules import parse_rule
 
-__all__ = ["FRAMEWORK_FORMAT", "TOP_KEYS", "parse_framework"]
+__all__ = ["DEFAULT_DECIMALS", "FRAMEWORK_FORMAT", "TOP_KEYS", "parse_framework"]
 
 FRAMEWORK_FORMAT = "parindex-framework/1"
+DEFAULT_DECIMALS = 2  # a set without ``decimals``
 TOP_KEYS = (  # a set's top-level keys, in the order the .xlsx form and files show them
     "format",
     "code",
@@ -336,7 +337,7 @@ def parse_framework(
         applies_to=set_kinds,
         issued_by=issued_by,
         scale=scale if scale is not None else Decimal(100),
-        decimals=int(decimals) if decimals is not None else 2,
+        decimals=int(decimals) if decimals is not None else DEFAULT_DECIMALS,
         bands=bands,
         questionnaires=MappingProxyType(found),
         nodes=tuple(nodes),

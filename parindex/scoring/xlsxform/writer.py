@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from parindex.exchange.cells import put
 from parindex.exchange.workbooks import new_workbook, workbook_bytes
 
-from ..framework import FRAMEWORK_FORMAT, TOP_KEYS, parse_framework
+from ..framework import DEFAULT_DECIMALS, TOP_KEYS, parse_framework
 from ..model import Framework, Questionnaire
 from ..problems import Problem, ProblemsError
-from ..words import rule_in_words
+from ..questionnaires import parse_questionnaire
+from ..reader import Reader
+from ..words import rule_in_words, rule_text_in_words
 from .cells import (
     ABSENT,
     BAND_COLUMNS,
@@ -377,41 +380,46 @@ def _framework_words(framework: Framework) -> dict[str, str]:
     return words
 
 
-def _leaf_alone(doc: Mapping[Any, Any], node: Mapping[Any, Any], with_questionnaires: bool) -> Any:
-    """A set holding only this leaf (its code, name, max and rule), to word its rule."""
-    name = node.get("name")
-    leaf = {
-        "code": node["code"],
-        "name": name if isinstance(name, str) and name.strip() else node["code"],
-        "max": node.get("max"),
-        "rule": node.get("rule", "manual"),
-    }
-    alone: dict[str, Any] = {"format": FRAMEWORK_FORMAT, "code": "x", "name": "x"}
-    if with_questionnaires:
-        alone["questionnaires"] = doc["questionnaires"]
-    alone["nodes"] = [leaf]
-    return alone
+def _readable_questionnaires(
+    doc: Mapping[Any, Any], given: tuple[Questionnaire, ...]
+) -> dict[str, Questionnaire]:
+    """The set's inline questionnaires that read without errors, then those given apart."""
+    found: dict[str, Questionnaire] = {}
+    inline = doc.get("questionnaires")
+    for item in inline if isinstance(inline, list) else ():
+        q = parse_questionnaire(Reader(""), item, inline=True)
+        if q is not None:
+            found[q.code] = q
+    found.update((q.code, q) for q in given)
+    return found
 
 
 def _rule_words(
     doc: Mapping[Any, Any], layout: _TreeLayout, questionnaires: tuple[Questionnaire, ...]
 ) -> dict[str, str]:
     """Each leaf's rule in words, by node code: from the whole set when it has no mistakes,
-    else from each leaf on its own (no words for a rule that cannot be checked)."""
+    else each leaf's rule read on its own (no words for a rule that cannot be read)."""
     framework, _problems = parse_framework(doc, file="", questionnaires=questionnaires)
     if framework is not None:
         return _framework_words(framework)
+    known = _readable_questionnaires(doc, questionnaires)
     words: dict[str, str] = {}
-    inline = isinstance(doc.get("questionnaires"), list)
     for line in layout.rows:
-        if line.has_children:
+        node_max = line.node.get("max")
+        if line.has_children or not isinstance(node_max, Decimal):
             continue
-        for with_questionnaires in (True, False) if inline else (False,):
-            alone = _leaf_alone(doc, line.node, with_questionnaires)
-            single, _ = parse_framework(alone, file="", questionnaires=questionnaires)
-            if single is not None:
-                words.update(_framework_words(single))
-                break
+        if not (node_max.is_finite() and node_max >= 0):
+            continue
+        name = line.node.get("name")
+        told = rule_text_in_words(
+            line.node.get("rule"),
+            node_max=node_max,
+            decimals=DEFAULT_DECIMALS,
+            label=name if isinstance(name, str) and name.strip() else line.code,
+            questionnaires=known,
+        )
+        if told.kind != "unreadable" and told.text:
+            words[line.code] = told.text
     return words
 
 
