@@ -20,7 +20,6 @@ dates) next to that ``text``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -52,8 +51,6 @@ class Explanation:
     max: Decimal
     decimals: int
     case_index: int | None = None
-    when: str | None = None
-    points_expr: str | None = None
     inputs: tuple[tuple[str, Any], ...] = ()
     raw: Decimal | None = None
     clamped: bool = False
@@ -69,6 +66,16 @@ class Explanation:
     cases: tuple[tuple[str | None, str], ...] = ()
     decided: Decimal | None = None
     questionnaire_name: str | None = None
+
+    @property
+    def when(self) -> str | None:
+        """The ``when`` text of the case that held (None: none held, or it has none)."""
+        return self.cases[self.case_index][0] if self.case_index is not None else None
+
+    @property
+    def points_expr(self) -> str | None:
+        """The ``points`` text of the case that held."""
+        return self.cases[self.case_index][1] if self.case_index is not None else None
 
     # -- numbers ---------------------------------------------------------------------------
 
@@ -131,7 +138,7 @@ class Explanation:
 
     def _general(self) -> str:
         assert self.points is not None
-        cases = self.cases or ((self.when, self.points_expr or ""),)
+        cases = self.cases
         speaker = Speaker(
             self.definitions,
             node_max=self.max,
@@ -146,7 +153,7 @@ class Explanation:
             return speaker.reason(tree)[1], speaker.named(tree)
 
         index = self.case_index
-        if index is None or index >= len(cases):
+        if index is None:
             tried = [_sentence(why(when)[0]) for when, _ in cases if when is not None]
             if not tried:
                 return f"Không trường hợp nào thỏa → {self._n(self.points)} điểm"
@@ -213,7 +220,9 @@ class Explanation:
             out["when"] = self.when
             out["points_expr"] = self.points_expr
         if self.inputs:
-            out["inputs"] = {name: _json_value(v) for name, v in self.inputs}
+            from .result import json_value  # result builds explanations: imported here
+
+            out["inputs"] = {name: json_value(v) for name, v in self.inputs}
         if self.raw is not None:
             out["raw"] = format(self.raw, "f")
             out["clamped"] = self.clamped
@@ -227,17 +236,3 @@ class Explanation:
 def _sentence(text: str) -> str:
     """The text with a capital first letter (a label keeps its own spelling)."""
     return text[:1].upper() + text[1:]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return str(value)

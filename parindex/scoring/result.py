@@ -88,17 +88,7 @@ def explain_node(r: NodeResult) -> Explanation:
                 (c.when.text if c.when is not None else None, c.points.text) for c in rule.cases
             ),
         }
-        if r.case is None:
-            return Explanation(kind="general", **words, **common)
-        case = rule.cases[r.case]
-        return Explanation(
-            kind="general",
-            case_index=r.case,
-            when=case.when.text if case.when else None,
-            points_expr=case.points.text,
-            **words,
-            **common,
-        )
+        return Explanation(kind="general", case_index=r.case, **words, **common)
     if isinstance(rule, ChecklistRule):
         ticks = r.values[0]
         items = tuple((i.label, i.points, bool(t)) for i, t in zip(rule.items, ticks, strict=True))
