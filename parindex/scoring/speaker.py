@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from .expr import names_in
 from .expr.ast import Binary, BoolLit, Call, Expr, Name, NumberLit, StringLit, Unary
 from .expr.compiler import compile_ast
 from .expr.errors import ExprError
@@ -372,23 +373,7 @@ class Speaker:
 
     def named(self, e: Expr) -> tuple[str, ...]:
         """The inputs an expression reads, in order of first use."""
-        out: list[str] = []
-
-        def walk(x: Expr) -> None:
-            if isinstance(x, Name):
-                if x.name in self.slots and x.name not in out:
-                    out.append(x.name)
-            elif isinstance(x, Unary):
-                walk(x.operand)
-            elif isinstance(x, Binary):
-                walk(x.left)
-                walk(x.right)
-            elif isinstance(x, Call):
-                for a in x.args:
-                    walk(a)
-
-        walk(e)
-        return tuple(out)
+        return tuple(n for n in names_in(e) if n in self.slots)
 
     def values_of(self, names: Iterable[str]) -> str:
         """``Số hồ sơ tiếp nhận 12, Ngày gửi 03/02/2025``."""

@@ -27,6 +27,7 @@ __all__ = [
     "ExprError",
     "Type",
     "compile_expression",
+    "names_in",
     "parse",
     "parse_iso_date",
 ]
@@ -44,18 +45,26 @@ class CompiledExpression:
     names: tuple[str, ...]  # input names it reads, in order of first use
 
 
-def _names(e: Expr, out: list[str]) -> None:
-    if isinstance(e, Name):
-        if e.name not in out:
-            out.append(e.name)
-    elif isinstance(e, Unary):
-        _names(e.operand, out)
-    elif isinstance(e, Binary):
-        _names(e.left, out)
-        _names(e.right, out)
-    elif isinstance(e, Call):
-        for a in e.args:
-            _names(a, out)
+def names_in(tree: Expr) -> tuple[str, ...]:
+    """The names an expression reads (inputs and constants such as ``max_points``), in order
+    of first use."""
+    out: list[str] = []
+
+    def walk(e: Expr) -> None:
+        if isinstance(e, Name):
+            if e.name not in out:
+                out.append(e.name)
+        elif isinstance(e, Unary):
+            walk(e.operand)
+        elif isinstance(e, Binary):
+            walk(e.left)
+            walk(e.right)
+        elif isinstance(e, Call):
+            for a in e.args:
+                walk(a)
+
+    walk(tree)
+    return tuple(out)
 
 
 def compile_expression(
@@ -84,13 +93,11 @@ def compile_expression(
     slots = {name: index for name, (_, index) in inputs.items()}
     values = {name: value for name, (_, value) in constants.items()}
     evaluate, is_constant, constant = compile_ast(tree, slots, values)
-    used: list[str] = []
-    _names(tree, used)
     return CompiledExpression(
         text=text,
         type=result,
         evaluate=evaluate,
         is_constant=is_constant,
         constant=constant,
-        names=tuple(n for n in used if n in inputs),
+        names=tuple(n for n in names_in(tree) if n in inputs),
     )
