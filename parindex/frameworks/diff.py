@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from parindex.scoring.speaker import points
-from parindex.scoring.words import rule_in_words, rule_text_in_words
+from parindex.scoring.words import rule_text_in_words, rules_in_words
 
 from .labels import EVIDENCE_LABELS, KIND_LABELS, SOURCE_LABELS, unit_kinds_text
 
@@ -343,23 +343,13 @@ def _top(
     }
 
 
-def _words_of(framework: Any) -> dict[str, str]:
-    """Each leaf's rule in words (by code), from the engine's compiled set."""
-    out: dict[str, str] = {}
-    for node in framework.leaves():
-        words = rule_in_words(node, framework)
-        if words is not None:
-            out[node.code] = words.text
-    return out
-
-
 def snapshot_of(version: Any) -> Snapshot:
     """The snapshot of a stored ``FrameworkVersion`` (its rows and questionnaires)."""
     from .selectors import criterion_nodes, get_engine_framework, version_document
 
     rows = criterion_nodes(version)
     codes = {row.pk: row.code for row in rows}
-    words = _words_of(get_engine_framework(version))
+    words = rules_in_words(get_engine_framework(version))
     nodes = tuple(
         NodeSnapshot(
             code=row.code,
@@ -401,7 +391,7 @@ def snapshot_of_check(result: Any) -> Snapshot:
     from .checking import node_records
 
     fw = result.framework
-    words = _words_of(fw)
+    words = rules_in_words(fw)
     nodes = tuple(
         NodeSnapshot(
             code=r.code,

@@ -54,6 +54,7 @@ __all__ = [
     "rule_in_words",
     "rule_text_in_words",
     "rule_words",
+    "rules_in_words",
 ]
 
 _TYPE_WORDS = {
@@ -221,6 +222,16 @@ def rule_in_words(node: Node, framework: Framework) -> RuleWords | None:
         decimals=framework.decimals,
         questionnaires=framework.questionnaires,
     )
+
+
+def rules_in_words(framework: Framework) -> dict[str, str]:
+    """Every leaf's rule in words (its :attr:`RuleWords.text`), by node code."""
+    out: dict[str, str] = {}
+    for node in framework.leaves():
+        told = rule_in_words(node, framework)
+        if told is not None:
+            out[node.code] = told.text
+    return out
 
 
 def rule_text_in_words(

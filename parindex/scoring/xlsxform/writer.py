@@ -25,11 +25,11 @@ from parindex.exchange.cells import put
 from parindex.exchange.workbooks import new_workbook, workbook_bytes
 
 from ..framework import DEFAULT_DECIMALS, TOP_KEYS, parse_framework
-from ..model import Framework, Questionnaire
+from ..model import Questionnaire
 from ..problems import Problem, ProblemsError
 from ..questionnaires import parse_questionnaire
 from ..reader import Reader
-from ..words import rule_in_words, rule_text_in_words
+from ..words import rule_text_in_words, rules_in_words
 from .cells import (
     ABSENT,
     BAND_COLUMNS,
@@ -371,15 +371,6 @@ def _write_nodes(ws: Any, layout: _TreeLayout, words: Mapping[str, str]) -> None
 # --- the rules in words ---------------------------------------------------------------------
 
 
-def _framework_words(framework: Framework) -> dict[str, str]:
-    words: dict[str, str] = {}
-    for node in framework.leaves():
-        told = rule_in_words(node, framework)
-        if told is not None and told.text:
-            words[node.code] = told.text
-    return words
-
-
 def _readable_questionnaires(
     doc: Mapping[Any, Any], given: tuple[Questionnaire, ...]
 ) -> dict[str, Questionnaire]:
@@ -401,7 +392,7 @@ def _rule_words(
     else each leaf's rule read on its own (no words for a rule that cannot be read)."""
     framework, _problems = parse_framework(doc, file="", questionnaires=questionnaires)
     if framework is not None:
-        return _framework_words(framework)
+        return rules_in_words(framework)
     known = _readable_questionnaires(doc, questionnaires)
     words: dict[str, str] = {}
     for line in layout.rows:
