@@ -192,19 +192,15 @@ def failed_checks(
     is not evaluated yet."""
     errors: list[EntryError] = []
     warnings: list[EntryError] = []
-    if not rule.checks:
-        return errors, warnings
-    position = {d.name: i for i, d in enumerate(rule.inputs)}
     for check in rule.checks:
-        names = check.require.names
-        if any(values[position[name]] is None for name in names):
+        if any(values[i] is None for i in check.slots):
             continue
         try:
             held = bool(check.require.evaluate(values))
         except ArithmeticError:
             held = False
         if not held:
-            failure = EntryError(node.code, None, check.message, names)
+            failure = EntryError(node.code, None, check.message, check.require.names)
             (errors if check.level is CheckLevel.ERROR else warnings).append(failure)
     return errors, warnings
 

@@ -113,10 +113,12 @@ class Check:
     """A consistency check of a general rule: ``require`` must hold, else ``message``.
 
     A failed ``error`` check makes the entry invalid (no points); a failed ``warning`` check
-    keeps the points and is reported."""
+    keeps the points and is reported. ``slots``: the positions, in the rule's inputs, of the
+    inputs ``require`` reads (found once, when the set is read)."""
 
     require: CompiledExpression
     message: str
+    slots: tuple[int, ...]
     level: CheckLevel = CheckLevel.ERROR
 
 

@@ -377,7 +377,8 @@ class _RuleReader:
                     + ("đạt" if require.constant else "không đạt"),
                     where,
                 )
-            out.append(Check(require, message.strip(), CheckLevel(level)))
+            slots = tuple(table[name][1] for name in require.names)
+            out.append(Check(require, message.strip(), slots, CheckLevel(level)))
         return tuple(out) if ok else None
 
     def case(self, raw: Any, i: int, table: Mapping[str, tuple[Type, int]]) -> Case | None:
