@@ -88,13 +88,19 @@ class Evaluation:
             return "partial"
         return "empty"
 
+    def input_errors(self) -> dict[str, str]:
+        """Per input, what is wrong with it: its own problem, else the message of the first
+        failing error check that reads it."""
+        out = {name: message for name, message in self.errors.items() if name}
+        for failure in self.failed_checks:
+            for name in failure.inputs:
+                out.setdefault(name, failure.message)
+        return out
+
     @property
     def invalid_inputs(self) -> list[str]:
         """The inputs that are wrong or read by a failing error check (to mark on the form)."""
-        names = [name for name in self.errors if name]
-        for failure in self.failed_checks:
-            names.extend(n for n in failure.inputs if n not in names)
-        return names
+        return list(self.input_errors())
 
     def error_lines(self, labels: Mapping[str, str]) -> list[str]:
         """Each problem as one line naming the input by its label, then the messages of the

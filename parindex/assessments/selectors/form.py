@@ -121,10 +121,7 @@ class NodeRow:
 
 def input_fields(specs: tuple[InputSpec, ...], ev: Evaluation | None) -> list[InputField]:
     raw = ev.raw if ev else {}
-    errors = dict(ev.errors) if ev else {}
-    for failure in ev.failed_checks if ev else ():
-        for name in failure.inputs:
-            errors.setdefault(name, failure.message)
+    errors = ev.input_errors() if ev else {}
     out: list[InputField] = []
     for spec in specs:
         f = InputField(spec=spec, name=f"in-{spec.name}", error=errors.get(spec.name, ""))
